@@ -1,0 +1,174 @@
+# Tern - one non-recursive Makefile for every board.
+#
+#   make [BOARD=b]          build build/<b>/tern.{elf,bin,hex,map} and the
+#                           test image build/<b>/tests.{elf,bin,hex,map}
+#   make run [BOARD=b]      boot the demo image in QEMU
+#   make test               host tests + target tests on every board
+#   make bench [BOARD=b]    benchmarks (deterministic QEMU -icount)
+#   make size [BOARD=b]     flash and RAM per segment
+#   make gdb [BOARD=b]      QEMU halted with its gdbstub, gdb attached
+#   make format-check       clang-format on every source file
+#   make clean
+#
+# A board is boards/<b>/{board.mk,memory.ld,board.c}; board.mk names the
+# arch, whose arch/<arch>/arch.mk names the toolchain.  `make test` builds
+# each board by invoking this same Makefile with BOARD set (one make
+# instance per board, no sub-directory makefiles).
+
+BOARDS := mps2-an385 netduinoplus2 microbit mps2-an505 pc
+BOARD ?= mps2-an385
+
+BOARD_DIR := boards/$(BOARD)
+ifeq ($(wildcard $(BOARD_DIR)/board.mk),)
+$(error unknown BOARD '$(BOARD)'; boards: $(BOARDS))
+endif
+include $(BOARD_DIR)/board.mk
+include arch/$(ARCH)/arch.mk
+
+B := build/$(BOARD)
+Q := $(if $(V),,@)
+HOST_B := build/host
+GIT := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+# --- flags -----------------------------------------------------------------
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wundef
+CFLAGS := -std=c11 $(WARN) -ffreestanding -O2 -g \
+	-ffunction-sections -fdata-sections -fno-common -MMD -MP \
+	-Iinclude -I. $(ARCH_CFLAGS) $(BOARD_DEFS) \
+	-DBOARD_NAME='"$(BOARD)"' -DBOARD_CPU_HZ=$(BOARD_CPU_HZ)u \
+	-DTERN_PAGE_SIZE=$(PAGE_SIZE) -DTERN_GIT='"$(GIT)"'
+ifneq ($(SBRK_ARENA),)
+CFLAGS += -DTERN_SBRK_ARENA=$(SBRK_ARENA)
+endif
+ASFLAGS := $(ARCH_CFLAGS) -g -MMD -MP -Iinclude -I.
+LDFLAGS := $(ARCH_LDFLAGS) -L$(BOARD_DIR) -Wl,--gc-sections -Wl,--no-warn-rwx-segments
+
+# --- sources ---------------------------------------------------------------
+
+KERNEL_SRCS := kernel/boot.c kernel/console.c kernel/fmt.c kernel/layout.c \
+	kernel/panic.c kernel/segments.c kernel/time.c
+ifeq ($(LIBC),newlib)
+KERNEL_SRCS += kernel/syscalls.c
+else
+KERNEL_SRCS += kernel/klibc/string.c kernel/klibc/stdio.c
+CFLAGS += -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-Ikernel/klibc/include
+endif
+
+RUNTIME_SRCS := $(ARCH_SRCS) $(BOARD_DIR)/board.c $(BOARD_SRCS) $(KERNEL_SRCS)
+APP_SRCS := examples/hello/main.c
+TEST_SRCS := tests/harness/harness.c $(sort $(wildcard tests/target/*.c))
+
+obj = $(patsubst %,$(B)/obj/%.o,$(basename $(1)))
+RUNTIME_OBJS := $(call obj,$(RUNTIME_SRCS))
+APP_OBJS := $(call obj,$(APP_SRCS))
+TEST_OBJS := $(call obj,$(TEST_SRCS))
+
+IMAGES := $(B)/tern.elf $(B)/tests.elf
+OUTPUTS := $(foreach i,$(IMAGES),$(i) $(i:.elf=.bin) $(i:.elf=.hex))
+
+# --- targets ---------------------------------------------------------------
+
+.PHONY: all images deps run test test-host test-target bench size gdb \
+	clean format-check format
+.DEFAULT_GOAL := all
+
+all: deps
+	@$(MAKE) --no-print-directory BOARD=$(BOARD) images
+
+images: $(OUTPUTS) $(B)/qemu.env
+
+deps:
+	@tools/install-deps
+
+$(B)/obj/%.o: %.c $(BOARD_DIR)/board.mk
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/obj/%.o: %.S $(BOARD_DIR)/board.mk
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $@")
+	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
+
+$(B)/tern.elf: $(RUNTIME_OBJS) $(APP_OBJS) $(BOARD_DIR)/memory.ld linker/$(ARCH).ld
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -Wl,-Map=$(@:.elf=.map) -o $@ $(RUNTIME_OBJS) $(APP_OBJS) $(ARCH_LIBS)
+
+$(B)/tests.elf: $(RUNTIME_OBJS) $(TEST_OBJS) $(BOARD_DIR)/memory.ld linker/$(ARCH).ld
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -Wl,-Map=$(@:.elf=.map) -o $@ $(RUNTIME_OBJS) $(TEST_OBJS) $(ARCH_LIBS)
+
+%.bin: %.elf
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+%.hex: %.elf
+	$(Q)$(OBJCOPY) -O ihex $< $@
+
+# What tools/qemu-run needs to boot an image of this board.
+$(B)/qemu.env: $(BOARD_DIR)/board.mk Makefile
+	@mkdir -p $(B)
+	@printf 'QEMU=%s\nQEMU_ARGS="%s"\nQEMU_EXIT=%s\n' \
+		'$(QEMU)' '$(QEMU_ARGS)' '$(QEMU_EXIT)' > $@
+
+run: all
+	tools/qemu-run $(B)/qemu.env $(B)/tern.elf
+
+# --- tests -----------------------------------------------------------------
+
+HOST_CC := gcc
+HOST_CFLAGS := -std=c11 $(WARN) -O1 -g -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-D_DEFAULT_SOURCE -Iinclude -I. -DBOARD_NAME='"host"' -MMD -MP
+HOST_SRCS := kernel/fmt.c kernel/console.c kernel/panic.c kernel/segments.c \
+	kernel/time.c arch/host/arch.c tests/harness/harness.c \
+	$(sort $(wildcard tests/host/*.c))
+HOST_OBJS := $(patsubst %,$(HOST_B)/obj/%.o,$(basename $(HOST_SRCS)))
+
+$(HOST_B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(HOST_B)/tests: $(HOST_OBJS)
+	@$(if $(Q),echo "  HOSTLD  $@")
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $(HOST_OBJS)
+
+test-host: $(HOST_B)/tests
+
+test-target: deps
+	@for b in $(BOARDS); do \
+		$(MAKE) --no-print-directory -s BOARD=$$b images || exit 1; \
+	done
+
+test: deps
+	@$(MAKE) --no-print-directory -s test-host
+	@$(MAKE) --no-print-directory -s test-target
+	@tools/run-tests $(BOARDS)
+
+bench: all
+	@tools/run-bench $(B)/qemu.env $(B)
+
+size: all
+	@tools/size-report $(NM) $(B)/tern.elf
+
+gdb: all
+	tools/qemu-run --gdb $(B)/qemu.env $(B)/tern.elf & \
+	$(GDB) -q -ex 'target remote localhost:1234' $(B)/tern.elf; \
+	kill %1 2>/dev/null || true
+
+# --- housekeeping ----------------------------------------------------------
+
+FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_FILES) && echo "format: ok"
+
+format:
+	@clang-format -i $(FORMAT_FILES)
+
+clean:
+	rm -rf build
+
+-include $(RUNTIME_OBJS:.o=.d) $(APP_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(HOST_OBJS:.o=.d)

@@ -1,0 +1,135 @@
+/*
+ * arch/arch.h - the contract between the portable runtime and a CPU port.
+ *
+ * Every arch folder implements everything declared here:
+ *   arch/cortex-m  ARMv6-M (M0), ARMv7-M (M3, M4F), ARMv8-M mainline (M33)
+ *   arch/x86       i386, multiboot, 8259 PIC + PIT + 16550 (via boards/pc)
+ *   arch/host      a POSIX process, for the unit tests in tests/host
+ * Nothing outside arch/ may depend on which one is linked; portable code
+ * includes this header and nothing else of the arch.
+ *
+ * Execution contexts.  Code runs either in thread context (main, later
+ * goroutines) or in interrupt context (an ISR or a fault handler).  On
+ * Cortex-M thread code is privileged thread mode; ISRs run in handler mode
+ * on the main stack (MSP).  On x86 everything is ring 0; ISRs run on the
+ * interrupted stack until the scheduler gives them their own.
+ *
+ * Interrupt priorities (Cortex-M; x86 has one level):
+ *   faults                 fixed above all
+ *   device IRQs (UART...)  ARCH_PRIO_DEVICE
+ *   tick (SysTick/TIMER0)  ARCH_PRIO_TICK
+ *   PendSV                 ARCH_PRIO_SWITCH, the lowest: the scheduler
+ *                          switches goroutines from it, after every other
+ *                          handler has returned (tail-chained).
+ * arch_irq_save() masks all of them (PRIMASK / cli).  Sections with
+ * interrupts masked must be short and bounded (BRIEF contract 5).
+ *
+ * Atomics.  ARMv6-M has no LDREX/STREX: its atomics mask interrupts around
+ * a load-modify-store, which is correct on its single core.  ARMv7-M/v8-M
+ * use exclusives, x86 uses lock-prefixed instructions.  All atomics here are
+ * sequentially consistent (full barriers on both sides); the SMP issue will
+ * add weaker forms with a written ordering argument.
+ *
+ * Reserved for the scheduler issue (not declared until implemented, so
+ * nothing can call a stub): struct arch_context, arch_context_init(),
+ * arch_switch() for voluntary switches, arch_preempt_request() that pends
+ * the lowest-priority switch (PendSV on Cortex-M, a deferred switch at IRQ
+ * exit on x86), and the stack-limit hooks (PSPLIM, MPU guard, guard page,
+ * canary).
+ */
+#ifndef ARCH_ARCH_H
+#define ARCH_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* --- boot ----------------------------------------------------------------- */
+
+/*
+ * Bring the CPU into the state the runtime expects, before interrupts are
+ * enabled: exception priorities, trap enables (divide by zero, unaligned
+ * access where the core traps them), FPU access, the null guard (address 0
+ * faults) where there is an MPU or paging.
+ * Pre: .data copied, .bss and the private segment zeroed; console usable
+ * (polled).  Called once, from kernel_main.
+ */
+void arch_init(void);
+
+/* Capabilities of this CPU port, for tests and reports. */
+#define ARCH_CAP_NULL_GUARD   0x1u  /* a null dereference faults */
+#define ARCH_CAP_DIV0_TRAP    0x2u  /* hardware integer divide traps on zero */
+#define ARCH_CAP_UNALIGN_TRAP 0x4u  /* unaligned word access traps */
+#define ARCH_CAP_FPU          0x8u  /* hardware floating point */
+#define ARCH_CAP_EXCLUSIVES   0x10u /* native atomic read-modify-write */
+unsigned arch_caps(void);
+
+/* Name of the CPU core, e.g. "Cortex-M3". */
+const char *arch_cpu_name(void);
+
+/* The command line the image was booted with ("" if none): semihosting
+ * SYS_GET_CMDLINE on ARM, the multiboot command line on x86. */
+const char *arch_cmdline(void);
+
+/* --- interrupts ------------------------------------------------------------
+ */
+
+/* Mask interrupts and return the previous mask state, for
+ * arch_irq_restore().  Nests.  Cost: 2-3 instructions. */
+unsigned long arch_irq_save(void);
+
+/* Restore the mask state returned by the matching arch_irq_save(). */
+void arch_irq_restore(unsigned long state);
+
+/* Unmask interrupts unconditionally (boot, idle loop). */
+void arch_irq_enable(void);
+
+/* True in interrupt context (handler mode / inside an ISR). */
+bool arch_in_isr(void);
+
+/*
+ * Sleep until an interrupt arrives.  Pre: interrupts masked by
+ * arch_irq_save(); the wait is atomic with respect to wake-ups (WFI wakes
+ * on a pending interrupt even while masked; sti;hlt on x86), so a caller
+ * can check a condition with interrupts masked and then sleep without a
+ * lost wake-up.  Returns with interrupts still masked; the caller unmasks
+ * to let the handler run.
+ */
+void arch_wait_irq(void);
+
+/* Enable / disable one device interrupt line at the interrupt controller. */
+void arch_irq_line_enable(unsigned irq);
+void arch_irq_line_disable(unsigned irq);
+
+/* --- atomics (sequentially consistent) --------------------------------------
+ */
+
+/* If *p == old, store new; returns true if the store happened. */
+bool arch_cas32(volatile uint32_t *p, uint32_t old, uint32_t new_value);
+
+/* *p += delta; returns the new value. */
+uint32_t arch_add32(volatile uint32_t *p, uint32_t delta);
+
+/* Full memory barrier. */
+void arch_mb(void);
+
+/* --- stacks and registers ---------------------------------------------------
+ */
+
+/* The current stack pointer. */
+uintptr_t arch_sp(void);
+
+/* --- faults and exit ---------------------------------------------------------
+ */
+
+/*
+ * Print the CPU state a fatal report needs when no fault frame exists
+ * (panic, assert): the stack pointer, the return address of the caller.
+ */
+void arch_dump_context(void);
+
+/* Leave: QEMU exits with status (semihosting / isa-debug-exit); on
+ * hardware the core halts with interrupts masked. */
+_Noreturn void arch_exit(int status);
+
+#endif /* ARCH_ARCH_H */

@@ -1,0 +1,280 @@
+/*
+ * arch/cortex-m/arch.c - the arch contract (arch/arch.h) on Cortex-M.
+ *
+ * One file for ARMv6-M, ARMv7-M and ARMv8-M mainline; the differences are:
+ *
+ *                 v6-M (M0)        v7-M (M3, M4F)      v8-M (M33)
+ *   atomics       PRIMASK around   LDREX/STREX         LDREX/STREX
+ *   fault regs    none (HardFault) CFSR/HFSR/MMFAR...  same + STKOF
+ *   traps         always on        DIV_0_TRP, UNALIGN  same
+ *   null guard    none (no MPU)    MPU region 0        MPU, PRIVDEFENA=0
+ *   stack limit   canary (sched)   MPU guard (sched)   MSPLIM / PSPLIM
+ *
+ * The v8-M MPU has no "no access" permission, so its null guard is the
+ * absence of a region: the background map is off and three regions cover
+ * everything except the first 4 KiB.
+ */
+#include "arch/arch.h"
+
+#include "arch/cortex-m/cm.h"
+#include "kernel/panic.h"
+#include "tern.h"
+
+#ifndef CM_CPU_NAME
+#define CM_CPU_NAME "Cortex-M"
+#endif
+
+static char cmdline[128] TERN_PRIVATE;
+
+const char *arch_cpu_name(void)
+{
+    return CM_CPU_NAME;
+}
+
+unsigned arch_caps(void)
+{
+    unsigned caps = 0;
+#if !defined(CM_V6M)
+    caps |= ARCH_CAP_DIV0_TRAP | ARCH_CAP_UNALIGN_TRAP | ARCH_CAP_EXCLUSIVES;
+    if (MPU_TYPE != 0)
+        caps |= ARCH_CAP_NULL_GUARD;
+#endif
+#if defined(CM_FPU)
+    caps |= ARCH_CAP_FPU;
+#endif
+    return caps;
+}
+
+int cm_semihost(int op, void *arg)
+{
+    register int r0 __asm__("r0") = op;
+    register void *r1 __asm__("r1") = arg;
+
+    __asm__ volatile("bkpt 0xab" : "+r"(r0) : "r"(r1) : "memory");
+    return r0;
+}
+
+static void cmdline_fetch(void)
+{
+#if defined(CM_SEMIHOSTING)
+    struct {
+        char *buf;
+        int len;
+    } blk = {cmdline, (int)sizeof cmdline - 1};
+
+    if (cm_semihost(SEMIHOST_SYS_GET_CMDLINE, &blk) == 0 && blk.len >= 0 &&
+        blk.len < (int)sizeof cmdline)
+        cmdline[blk.len] = '\0';
+    else
+        cmdline[0] = '\0';
+#endif
+}
+
+const char *arch_cmdline(void)
+{
+    return cmdline;
+}
+
+static void set_prio(unsigned exc_or_irq_word, unsigned shift, uint32_t prio)
+{
+    volatile uint32_t *r = &CM_REG(exc_or_irq_word);
+    *r = (*r & ~(0xFFu << shift)) | (prio << shift);
+}
+
+static void null_guard(void)
+{
+#if defined(CM_V7M)
+    if (MPU_TYPE == 0)
+        return;
+    MPU_RNR = 0;
+    MPU_RBAR = 0;
+    /* SIZE = log2(4096) - 1 = 11, AP = 000 (no access), XN */
+    MPU_RASR = (1u << 28) | (11u << 1) | 1u;
+    MPU_CTRL = MPU_CTRL_PRIVDEFENA | MPU_CTRL_ENABLE;
+#elif defined(CM_V8M)
+    if (MPU_TYPE == 0)
+        return;
+    /* MAIR attr 0: normal memory, write-back; attr 1: device nGnRnE */
+    MPU_MAIR0 = 0x00FFu;
+    /* RBAR: base | SH=0 | AP=01 (read/write, any privilege) | XN
+     * RLAR: limit | AttrIndx << 1 | EN */
+    MPU_RNR = 0;
+    MPU_RBAR = 0x00001000u | (1u << 1);
+    MPU_RLAR = 0x3FFFFFE0u | (0u << 1) | 1u;
+    MPU_RNR = 1;
+    MPU_RBAR = 0x40000000u | (1u << 1) | 1u;
+    MPU_RLAR = 0x5FFFFFE0u | (1u << 1) | 1u;
+    MPU_RNR = 2;
+    MPU_RBAR = 0x60000000u | (1u << 1);
+    MPU_RLAR = 0xDFFFFFE0u | (0u << 1) | 1u;
+    MPU_CTRL = MPU_CTRL_ENABLE; /* no background map: 0..4K faults */
+#endif
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+}
+
+void arch_init(void)
+{
+    cmdline_fetch();
+    set_prio(0xE000ED20, 24, CM_PRIO_TICK);   /* SysTick */
+    set_prio(0xE000ED20, 16, CM_PRIO_SWITCH); /* PendSV */
+#if !defined(CM_V6M)
+    SCB_CCR |= CCR_DIV_0_TRP | CCR_UNALIGN_TRP;
+    SCB_SHCSR |= SHCSR_MEMFAULTENA | SHCSR_BUSFAULTENA | SHCSR_USGFAULTENA;
+#endif
+    null_guard();
+}
+
+/* --- interrupts --------------------------------------------------------- */
+
+unsigned long arch_irq_save(void)
+{
+    unsigned long primask;
+
+    __asm__ volatile("mrs %0, primask\n\tcpsid i" : "=r"(primask)::"memory");
+    return primask;
+}
+
+void arch_irq_restore(unsigned long state)
+{
+    __asm__ volatile("msr primask, %0" ::"r"(state) : "memory");
+}
+
+void arch_irq_enable(void)
+{
+    __asm__ volatile("cpsie i" ::: "memory");
+}
+
+bool arch_in_isr(void)
+{
+    uint32_t ipsr;
+
+    __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));
+    return ipsr != 0;
+}
+
+void arch_wait_irq(void)
+{
+    __asm__ volatile("dsb\n\twfi" ::: "memory");
+}
+
+void arch_irq_line_enable(unsigned irq)
+{
+    set_prio(0xE000E400 + 4 * (irq / 4), 8 * (irq % 4), CM_PRIO_DEVICE);
+    NVIC_ICPR(irq / 32) = 1u << (irq % 32);
+    NVIC_ISER(irq / 32) = 1u << (irq % 32);
+}
+
+void arch_irq_line_disable(unsigned irq)
+{
+    NVIC_ICER(irq / 32) = 1u << (irq % 32);
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+}
+
+/* --- atomics -------------------------------------------------------------- */
+
+void arch_mb(void)
+{
+    __asm__ volatile("dmb" ::: "memory");
+}
+
+#if defined(CM_V6M)
+bool arch_cas32(volatile uint32_t *p, uint32_t old, uint32_t new_value)
+{
+    unsigned long s = arch_irq_save();
+    bool ok = *p == old;
+
+    if (ok)
+        *p = new_value;
+    arch_irq_restore(s);
+    return ok;
+}
+
+uint32_t arch_add32(volatile uint32_t *p, uint32_t delta)
+{
+    unsigned long s = arch_irq_save();
+    uint32_t v = *p + delta;
+
+    *p = v;
+    arch_irq_restore(s);
+    return v;
+}
+#else
+bool arch_cas32(volatile uint32_t *p, uint32_t old, uint32_t new_value)
+{
+    uint32_t cur, fail;
+
+    arch_mb();
+    do {
+        __asm__ volatile("ldrex %0, [%1]" : "=r"(cur) : "r"(p) : "memory");
+        if (cur != old) {
+            __asm__ volatile("clrex" ::: "memory");
+            arch_mb();
+            return false;
+        }
+        __asm__ volatile("strex %0, %2, [%1]"
+                         : "=&r"(fail)
+                         : "r"(p), "r"(new_value)
+                         : "memory");
+    } while (fail);
+    arch_mb();
+    return true;
+}
+
+uint32_t arch_add32(volatile uint32_t *p, uint32_t delta)
+{
+    uint32_t v, fail;
+
+    arch_mb();
+    do {
+        __asm__ volatile("ldrex %0, [%1]" : "=r"(v) : "r"(p) : "memory");
+        v += delta;
+        __asm__ volatile("strex %0, %2, [%1]"
+                         : "=&r"(fail)
+                         : "r"(p), "r"(v)
+                         : "memory");
+    } while (fail);
+    arch_mb();
+    return v;
+}
+#endif
+
+/* --- registers, faults, exit -----------------------------------------------
+ */
+
+uintptr_t arch_sp(void)
+{
+    uintptr_t sp;
+
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+    return sp;
+}
+
+void arch_dump_context(void)
+{
+    extern char __stack_start[], __stack_end[];
+
+    fatal_printf(
+        "\tsp=0x%08lx stack=[0x%08lx, 0x%08lx) caller=%p\n",
+        (unsigned long)arch_sp(), (unsigned long)(uintptr_t)__stack_start,
+        (unsigned long)(uintptr_t)__stack_end, __builtin_return_address(0));
+}
+
+_Noreturn void arch_exit(int status)
+{
+    (void)arch_irq_save();
+#if defined(CM_SEMIHOSTING)
+    {
+        uint32_t blk[2] = {SEMIHOST_ADP_STOPPED_APPLICATION_EXIT,
+                           (uint32_t)status};
+        cm_semihost(SEMIHOST_SYS_EXIT_EXTENDED, blk);
+        /* Older hosts without the extended call: success or failure. */
+        cm_semihost(
+            SEMIHOST_SYS_EXIT,
+            (void *)(uintptr_t)(status == 0
+                                    ? SEMIHOST_ADP_STOPPED_APPLICATION_EXIT
+                                    : 0x20024 /* internal error */));
+    }
+#endif
+    for (;;)
+        __asm__ volatile("wfi");
+}

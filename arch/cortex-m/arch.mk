@@ -1,0 +1,22 @@
+# arch/cortex-m/arch.mk - toolchain and sources for every Cortex-M board.
+# board.mk sets ARCH_VARIANT (v6m, v7m, v8m), CPU_FLAGS, CPU_NAME.
+
+CROSS := arm-none-eabi-
+CC := $(CROSS)gcc
+OBJCOPY := $(CROSS)objcopy
+NM := $(CROSS)nm
+SIZE := $(CROSS)size
+GDB := gdb-multiarch
+
+ARCH_CFLAGS := $(CPU_FLAGS) -DCM_$(shell echo $(ARCH_VARIANT) | tr a-z A-Z) \
+	-DCM_CPU_NAME='"$(CPU_NAME)"' -DCM_SEMIHOSTING -mno-unaligned-access
+ARCH_SRCS := arch/cortex-m/start.c arch/cortex-m/arch.c \
+	arch/cortex-m/fault.c arch/cortex-m/fault-entry.S
+ARCH_LDFLAGS := $(CPU_FLAGS) --specs=nano.specs -nostartfiles \
+	-T linker/cortex-m.ld -Wl,--defsym=__stack_size=$(STACK_SIZE)
+ifneq ($(BOOT_GAP),)
+ARCH_CFLAGS += -DCM_BOOT_HEADER
+ARCH_LDFLAGS += -Wl,--defsym=__boot_gap=$(BOOT_GAP)
+endif
+ARCH_LIBS := -lgcc
+LIBC := newlib

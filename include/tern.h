@@ -1,0 +1,132 @@
+/*
+ * tern.h - the public API of the Tern runtime.
+ *
+ * One umbrella header for programs written against Tern.  Everything here
+ * has the tern_ prefix; runtime internals live in the subsystem headers
+ * (kernel/, mm/, gc/, sched/) and are not part of the API.
+ *
+ * A Tern program defines main(); the runtime has already set up the
+ * segments, the console, the traps and the tick when main() is called, and
+ * main()'s return value becomes the exit status (tern_exit).
+ */
+#ifndef TERN_H
+#define TERN_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TERN_VERSION "0.1.0"
+
+/* Exit statuses seen by QEMU's caller (and the test runner). */
+#define TERN_EXIT_OK    0
+#define TERN_EXIT_FAIL  1 /* a test failed, or main() said so */
+#define TERN_EXIT_FATAL 2 /* fatal error: fault, panic, assert */
+
+/*
+ * Place a variable in the runtime-private segment: zeroed at reset like
+ * .bss, but never scanned by the garbage collector (see BRIEF contract 1).
+ * For runtime metadata only: a GC pointer kept there does not keep its
+ * object alive.
+ */
+#define TERN_PRIVATE __attribute__((section(".tern_private")))
+
+/* --- exit, panic, assert ------------------------------------------------ */
+
+/* End the program with status: QEMU exits with it; hardware halts. */
+_Noreturn void tern_exit(int status);
+
+/*
+ * Print "fatal error: <msg>", the register state and the goroutine dump,
+ * then exit with TERN_EXIT_FATAL.  msg should be a constant string.  Never
+ * allocates; safe from interrupt handlers and with interrupts disabled.
+ */
+_Noreturn void tern_panic(const char *msg);
+
+_Noreturn void tern_assert_fail(const char *expr, const char *file, int line);
+
+/* Always-on assertion, in expression form. */
+#define tern_assert(e)                                                         \
+    ((e) ? (void)0 : tern_assert_fail(#e, __FILE__, __LINE__))
+
+/* --- time ----------------------------------------------------------------- */
+
+/* Monotonic nanoseconds since boot, from the board timer.  Never goes
+ * backwards; resolution is one timer count (40 ns on mps2). */
+int64_t tern_nanotime(void);
+
+/* Periodic tick interrupts seen since boot. */
+uint64_t tern_ticks(void);
+
+/* The tick rate in Hz now in force. */
+uint32_t tern_tick_hz(void);
+
+/* Change the tick rate at run time.  Returns 0, or -1 if the board timer
+ * cannot produce hz (the rate in force is then unchanged). */
+int tern_tick_set_hz(uint32_t hz);
+
+/* Spin (interrupts stay on) until ns nanoseconds have passed. */
+void tern_delay_ns(int64_t ns);
+
+/* --- console ---------------------------------------------------------------
+ * The console is the board's UART.  Output is synchronous and safe from
+ * any context (bytes from an interrupt may interleave with a line being
+ * written, but none is lost or corrupted).  Input arrives by interrupt into
+ * a ring buffer.
+ */
+
+/* Write n bytes; returns n. */
+size_t tern_write(const void *buf, size_t n);
+
+/* Formatted output with Tern's own freestanding printf (no allocation, no
+ * floating point).  Returns the number of bytes written. */
+int tern_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int tern_vprintf(const char *fmt, va_list ap);
+int tern_snprintf(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int tern_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+
+/* Next received byte, or -1 if none is waiting.  Never blocks. */
+int tern_trygetc(void);
+
+/* Next received byte; waits (sleeping the CPU) until one arrives, or until
+ * timeout_ns passes (returns -1).  timeout_ns < 0 waits forever. */
+int tern_getc(int64_t timeout_ns);
+
+/* Bytes dropped because the receive ring was full. */
+uint32_t tern_console_rx_dropped(void);
+
+/* --- segments --------------------------------------------------------------
+ * The memory map, explicit: what the linker placed where, plus the heap
+ * regions (every RAM byte nobody else uses).  Built once at boot.
+ */
+enum tern_seg_kind {
+    TERN_SEG_TEXT,    /* code, in flash/ROM */
+    TERN_SEG_RODATA,  /* constants, in flash/ROM */
+    TERN_SEG_DATA,    /* initialised globals, RAM, loaded from flash */
+    TERN_SEG_BSS,     /* zeroed globals, RAM */
+    TERN_SEG_PRIVATE, /* runtime metadata, RAM, zeroed, not scanned by GC */
+    TERN_SEG_STACK,   /* the interrupt / main stack */
+    TERN_SEG_HEAP,    /* a heap region (several on some boards) */
+};
+
+#define TERN_SEG_FLASH  0x1u /* lives in flash/ROM (read-only at run time) */
+#define TERN_SEG_GCROOT 0x2u /* scanned by the GC as a root */
+
+struct tern_segment {
+    const char *name;        /* "text", "data", "heap", "heap.ccm", ... */
+    uintptr_t start;         /* first byte */
+    uintptr_t end;           /* one past the last byte */
+    uintptr_t load;          /* load address in flash (data), else start */
+    enum tern_seg_kind kind; /* what it holds */
+    unsigned flags;          /* TERN_SEG_FLASH, TERN_SEG_GCROOT */
+};
+
+/* The segment table, sorted by start address; *n receives its length. */
+const struct tern_segment *tern_segments(size_t *n);
+
+/* Print the segment map to the console. */
+void tern_segments_print(void);
+
+#endif /* TERN_H */

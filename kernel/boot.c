@@ -1,0 +1,51 @@
+/*
+ * kernel/boot.c - from reset to main().
+ *
+ * The arch reset code (arch/<arch>/start.c) sets up a C environment (a
+ * stack, .data copied from flash, .bss and the private segment zeroed) and
+ * calls kernel_main, which brings the runtime up in dependency order:
+ *
+ *   1. board_init      clocks and pins (interrupts still masked)
+ *   2. console_init    polled output works from here on, so every later
+ *                      step can report a fatal error
+ *   3. arch_init       exception priorities, traps, FPU, null guard
+ *   4. segments_init   the memory map, verified (fatal if inconsistent)
+ *   5. time_init       the periodic tick, TIME_TICK_HZ_DEFAULT
+ *   6. interrupts on, banner and segment map, main()
+ *
+ * main()'s return value is the exit status.
+ */
+#include "arch/arch.h"
+#include "kernel/board.h"
+#include "kernel/console.h"
+#include "kernel/segments.h"
+#include "kernel/time.h"
+#include "tern.h"
+
+#ifndef TERN_GIT
+#define TERN_GIT "unknown"
+#endif
+
+int main(void);
+_Noreturn void kernel_main(void);
+
+static void banner(void)
+{
+    tern_printf("\ntern %s (%s) on %s, %s, gcc %s, tick %u Hz\n", TERN_VERSION,
+                TERN_GIT, BOARD_NAME, arch_cpu_name(), __VERSION__,
+                (unsigned)tern_tick_hz());
+}
+
+_Noreturn void kernel_main(void)
+{
+    board_init();
+    console_init();
+    arch_init();
+    segments_init();
+    time_init(TIME_TICK_HZ_DEFAULT);
+    arch_irq_enable();
+
+    banner();
+    tern_segments_print();
+    tern_exit(main());
+}

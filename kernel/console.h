@@ -1,0 +1,28 @@
+/*
+ * kernel/console.h - the console: polled output, interrupt-fed input ring.
+ * See kernel/console.c for the design.
+ */
+#ifndef KERNEL_CONSOLE_H
+#define KERNEL_CONSOLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Size of the receive ring in bytes (a power of two). */
+#define CONSOLE_RX_RING 128u
+
+/* Initialise the UART (polled) and the receive ring.  Interrupts masked. */
+void console_init(void);
+
+/* Receive interrupt body: move every waiting byte into the ring.  Called by
+ * the board's UART interrupt handler; bounded by the UART's FIFO depth. */
+void console_rx_isr(void);
+
+/* Receive interrupts handled since boot (for tests and stats). */
+uint32_t console_rx_irqs(void);
+
+/* Write bytes with interrupts masked for the whole buffer: for the fatal
+ * paths, where nothing else may interleave.  Bypasses nothing else. */
+void console_write_sync(const char *s, size_t n);
+
+#endif /* KERNEL_CONSOLE_H */
