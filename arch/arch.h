@@ -44,13 +44,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* --- boot ----------------------------------------------------------------- */
+/* --- boot --- */
 
 /*
  * Bring the CPU into the state the runtime expects, before interrupts are
  * enabled: exception priorities, trap enables (divide by zero, unaligned
  * access where the core traps them), FPU access, the null guard (address 0
  * faults) where there is an MPU or paging.
+ * The unaligned-access trap stays off (see arch_trap_unaligned).
  * Pre: .data copied, .bss and the private segment zeroed; console usable
  * (polled).  Called once, from kernel_main.
  */
@@ -64,6 +65,16 @@ void arch_init(void);
 #define ARCH_CAP_EXCLUSIVES   0x10u /* native atomic read-modify-write */
 unsigned arch_caps(void);
 
+/*
+ * Turn the unaligned-access trap on or off; returns false if the core has
+ * none (ARMv6-M always faults on unaligned words and needs no switch; x86
+ * never does).  Off at boot on ARMv7-M/v8-M: the toolchain's newlib-nano
+ * is built assuming unaligned halfword/word accesses work (its vfprintf
+ * stores halfwords at odd stack offsets), so the trap would make printf
+ * fault.  Code that wants the check turns it on.
+ */
+bool arch_trap_unaligned(bool on);
+
 /* Name of the CPU core, e.g. "Cortex-M3". */
 const char *arch_cpu_name(void);
 
@@ -71,8 +82,7 @@ const char *arch_cpu_name(void);
  * SYS_GET_CMDLINE on ARM, the multiboot command line on x86. */
 const char *arch_cmdline(void);
 
-/* --- interrupts ------------------------------------------------------------
- */
+/* --- interrupts --- */
 
 /* Mask interrupts and return the previous mask state, for
  * arch_irq_restore().  Nests.  Cost: 2-3 instructions. */
@@ -101,8 +111,7 @@ void arch_wait_irq(void);
 void arch_irq_line_enable(unsigned irq);
 void arch_irq_line_disable(unsigned irq);
 
-/* --- atomics (sequentially consistent) --------------------------------------
- */
+/* --- atomics (sequentially consistent) --- */
 
 /* If *p == old, store new; returns true if the store happened. */
 bool arch_cas32(volatile uint32_t *p, uint32_t old, uint32_t new_value);
@@ -113,14 +122,20 @@ uint32_t arch_add32(volatile uint32_t *p, uint32_t delta);
 /* Full memory barrier. */
 void arch_mb(void);
 
-/* --- stacks and registers ---------------------------------------------------
- */
+/* --- stacks and registers --- */
 
 /* The current stack pointer. */
 uintptr_t arch_sp(void);
 
-/* --- faults and exit ---------------------------------------------------------
+/*
+ * True if a word read at addr completes without a bus fault: for finding
+ * which optional RAM a board really has (QEMU's STM32F405 lacks the CCM
+ * the silicon has).  ARMv7-M/v8-M probe with bus faults ignored; ARMv6-M
+ * and x86 cannot probe and answer true.  Boot-time use only.
  */
+bool arch_probe_read(uintptr_t addr);
+
+/* --- faults and exit --- */
 
 /*
  * Print the CPU state a fatal report needs when no fault frame exists

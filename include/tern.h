@@ -32,7 +32,7 @@
  */
 #define TERN_PRIVATE __attribute__((section(".tern_private")))
 
-/* --- exit, panic, assert ------------------------------------------------ */
+/* --- exit, panic, assert --- */
 
 /* End the program with status: QEMU exits with it; hardware halts. */
 _Noreturn void tern_exit(int status);
@@ -50,7 +50,7 @@ _Noreturn void tern_assert_fail(const char *expr, const char *file, int line);
 #define tern_assert(e)                                                         \
     ((e) ? (void)0 : tern_assert_fail(#e, __FILE__, __LINE__))
 
-/* --- time ----------------------------------------------------------------- */
+/* --- time --- */
 
 /* Monotonic nanoseconds since boot, from the board timer.  Never goes
  * backwards; resolution is one timer count (40 ns on mps2). */

@@ -51,8 +51,7 @@ uint32_t board_timer_elapsed(void);
  * not yet handled).  Pre: interrupts masked. */
 bool board_timer_pending(void);
 
-/* --- memory ------------------------------------------------------------------
- */
+/* --- memory --- */
 
 struct board_region {
     const char *name; /* "heap", "heap.ccm", ... */

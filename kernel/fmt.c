@@ -292,7 +292,7 @@ out:
     return count;
 }
 
-/* --- snprintf ------------------------------------------------------------- */
+/* --- snprintf --- */
 
 struct bufsink {
     char *buf;
@@ -332,8 +332,7 @@ int tern_snprintf(char *buf, size_t size, const char *fmt, ...)
     return n;
 }
 
-/* --- console printf ---------------------------------------------------------
- */
+/* --- console printf --- */
 
 static void console_put(void *ctx, const char *s, size_t n)
 {

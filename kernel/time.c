@@ -14,7 +14,10 @@
  * the reader side, which closes the race between the counter wrapping and
  * the tick interrupt running: if the timer has wrapped but its interrupt is
  * still pending, the reader counts the pending tick itself and re-reads the
- * counter (which has then certainly wrapped).
+ * counter (which has then certainly wrapped).  One pending tick is all the
+ * hardware records, so nanotime is exact only while interrupts are never
+ * masked for longer than one tick period; BRIEF contract 5 bounds masked
+ * sections far below that (a period is 1 ms at the default rate).
  */
 #include "kernel/time.h"
 

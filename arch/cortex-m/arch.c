@@ -6,7 +6,8 @@
  *                 v6-M (M0)        v7-M (M3, M4F)      v8-M (M33)
  *   atomics       PRIMASK around   LDREX/STREX         LDREX/STREX
  *   fault regs    none (HardFault) CFSR/HFSR/MMFAR...  same + STKOF
- *   traps         always on        DIV_0_TRP, UNALIGN  same
+ *   traps         always on        DIV_0_TRP (UNALIGN  same
+ *                                  on request)
  *   null guard    none (no MPU)    MPU region 0        MPU, PRIVDEFENA=0
  *   stack limit   canary (sched)   MPU guard (sched)   MSPLIM / PSPLIM
  *
@@ -25,6 +26,21 @@
 #endif
 
 static char cmdline[128] TERN_PRIVATE;
+
+bool arch_trap_unaligned(bool on)
+{
+#if defined(CM_V6M)
+    (void)on;
+    return false;
+#else
+    if (on)
+        SCB_CCR |= CCR_UNALIGN_TRP;
+    else
+        SCB_CCR &= ~CCR_UNALIGN_TRP;
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+    return true;
+#endif
+}
 
 const char *arch_cpu_name(void)
 {
@@ -118,13 +134,13 @@ void arch_init(void)
     set_prio(0xE000ED20, 24, CM_PRIO_TICK);   /* SysTick */
     set_prio(0xE000ED20, 16, CM_PRIO_SWITCH); /* PendSV */
 #if !defined(CM_V6M)
-    SCB_CCR |= CCR_DIV_0_TRP | CCR_UNALIGN_TRP;
+    SCB_CCR |= CCR_DIV_0_TRP;
     SCB_SHCSR |= SHCSR_MEMFAULTENA | SHCSR_BUSFAULTENA | SHCSR_USGFAULTENA;
 #endif
     null_guard();
 }
 
-/* --- interrupts --------------------------------------------------------- */
+/* --- interrupts --- */
 
 unsigned long arch_irq_save(void)
 {
@@ -170,7 +186,7 @@ void arch_irq_line_disable(unsigned irq)
     __asm__ volatile("dsb\n\tisb" ::: "memory");
 }
 
-/* --- atomics -------------------------------------------------------------- */
+/* --- atomics --- */
 
 void arch_mb(void)
 {
@@ -238,8 +254,24 @@ uint32_t arch_add32(volatile uint32_t *p, uint32_t delta)
 }
 #endif
 
-/* --- registers, faults, exit -----------------------------------------------
- */
+/* --- registers, faults, exit --- */
+
+/* The ARM run-time ABI calls these on integer division by zero (the
+ * library divide routines on ARMv6-M; 64-bit division everywhere).  The
+ * default returns 0 silently; Tern makes it the same fatal error as the
+ * hardware trap. */
+void __aeabi_idiv0(void);
+void __aeabi_ldiv0(void);
+
+void __aeabi_idiv0(void)
+{
+    tern_panic("integer divide by zero");
+}
+
+void __aeabi_ldiv0(void)
+{
+    tern_panic("integer divide by zero");
+}
 
 uintptr_t arch_sp(void)
 {

@@ -3,14 +3,18 @@
  *
  * Entry for HardFault, MemManage, BusFault, UsageFault and SecureFault.
  * Finds the exception frame the core pushed (on MSP or PSP, by EXC_RETURN
- * bit 2), saves r4-r11 on the main stack so the report can show every
- * register, and calls
+ * bit 2), saves the registers the core did not stack on the main stack so
+ * the report can show them all, and calls
  *
- *     void arch_fault_report(uint32_t *frame, uint32_t exc_return,
- *                            uint32_t *callee_saved);
+ *     int arch_fault_report(uint32_t *frame, uint32_t exc_return,
+ *                           uint32_t *saved);
  *
- * with callee_saved[0..7] = r8, r9, r10, r11, r4, r5, r6, r7.  Never
- * returns.  Thumb-1 only (runs on ARMv6-M as well).
+ * with saved[] = r8, r9, r10, r11, r3, r4, r5, r6, r7, EXC_RETURN (r3 is
+ * padding that keeps the stack 8-byte aligned for the call).  A fatal fault
+ * never returns.  A fault that arch_fault_report recovers from (a memory
+ * probe, arch_probe_read) returns, and the handler resumes the interrupted
+ * code by restoring r4-r7 and returning through EXC_RETURN.
+ * Thumb-1 only (runs on ARMv6-M as well).
  */
 	.syntax unified
 	.thumb
@@ -25,14 +29,15 @@ arch_fault_entry:
 	tst	r1, r2
 	beq	1f
 	mrs	r0, psp
-1:	mov	r1, lr
-	push	{r4-r7}
+1:	push	{r3-r7, lr}
 	mov	r4, r8
 	mov	r5, r9
 	mov	r6, r10
 	mov	r7, r11
 	push	{r4-r7}
+	mov	r1, lr
 	mov	r2, sp
 	bl	arch_fault_report
-	b	.
+	add	sp, #16
+	pop	{r3-r7, pc}
 	.size arch_fault_entry, . - arch_fault_entry

@@ -9,13 +9,50 @@
  * registers; there the faulting instruction is inspected to tell an
  * undefined instruction (UDF) from the rest.
  */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "arch/cortex-m/cm.h"
 #include "kernel/panic.h"
 
-void arch_fault_report(uint32_t *frame, uint32_t exc_return,
-                       uint32_t *callee_saved);
+void arch_fault_report(uint32_t *frame, uint32_t exc_return, uint32_t *saved);
+
+/* arch_probe_read's state: a bus fault while active is recovered from. */
+static volatile struct {
+    bool active;  /* a probe load is about to run */
+    bool faulted; /* it faulted, and was skipped */
+} probe;
+
+bool arch_probe_read(uintptr_t addr)
+{
+    probe.faulted = false;
+    probe.active = true;
+    __asm__ volatile("dsb" ::: "memory");
+    (void)*(volatile uint32_t *)addr;
+    __asm__ volatile("dsb" ::: "memory");
+    probe.active = false;
+    return !probe.faulted;
+}
+
+/* A bus error during a probe: skip the faulting load and go on. */
+static bool probe_recover(uint32_t *frame, unsigned exc)
+{
+    uint16_t insn;
+
+    if (!probe.active || (exc != EXC_BUSFAULT && exc != EXC_HARDFAULT))
+        return false;
+#if !defined(CM_V6M)
+    if (!(SCB_CFSR & (CFSR_PRECISERR | CFSR_IMPRECISERR)))
+        return false;
+    SCB_CFSR = CFSR_PRECISERR | CFSR_IMPRECISERR | CFSR_BFARVALID;
+    SCB_HFSR = HFSR_FORCED;
+#endif
+    insn = *(const uint16_t *)(uintptr_t)frame[6];
+    frame[6] += (insn & 0xF800u) >= 0xE800u ? 4 : 2; /* 32- or 16-bit */
+    probe.active = false;
+    probe.faulted = true;
+    return true;
+}
 
 #define NULL_GUARD_SIZE 4096u
 
@@ -85,8 +122,21 @@ static const char *cause_of(uint32_t cfsr, uint32_t *addr, int *has_addr)
 }
 #endif
 
-void arch_fault_report(uint32_t *frame, uint32_t exc_return,
-                       uint32_t *callee_saved)
+/* The SP of the interrupted code: above the basic frame (8 words), the
+ * FP extension (18 more unless EXC_RETURN bit 4), and the alignment word
+ * the core inserted if xPSR bit 9 says so. */
+static uintptr_t sp_before(const uint32_t *frame, uint32_t exc_return)
+{
+    unsigned words = 8;
+
+    if (!(exc_return & 0x10u))
+        words += 18;
+    if (frame[7] & (1u << 9))
+        words += 1;
+    return (uintptr_t)(frame + words);
+}
+
+void arch_fault_report(uint32_t *frame, uint32_t exc_return, uint32_t *saved)
 {
     unsigned exc = SCB_ICSR & ICSR_VECTACTIVE;
     uint32_t pc = frame[6];
@@ -94,6 +144,8 @@ void arch_fault_report(uint32_t *frame, uint32_t exc_return,
     uint32_t addr = 0;
     int has_addr = 0;
 
+    if (probe_recover(frame, exc))
+        return;
     fatal_begin();
 #if defined(CM_V6M)
     /* The stacked PC is the faulting instruction; 0xDExx is UDF. */
@@ -119,15 +171,14 @@ void arch_fault_report(uint32_t *frame, uint32_t exc_return,
                  (unsigned long)frame[0], (unsigned long)frame[1],
                  (unsigned long)frame[2], (unsigned long)frame[3]);
     fatal_printf("r4  0x%08lx r5  0x%08lx r6  0x%08lx r7  0x%08lx\n",
-                 (unsigned long)callee_saved[4], (unsigned long)callee_saved[5],
-                 (unsigned long)callee_saved[6],
-                 (unsigned long)callee_saved[7]);
+                 (unsigned long)saved[5], (unsigned long)saved[6],
+                 (unsigned long)saved[7], (unsigned long)saved[8]);
     fatal_printf("r8  0x%08lx r9  0x%08lx r10 0x%08lx r11 0x%08lx\n",
-                 (unsigned long)callee_saved[0], (unsigned long)callee_saved[1],
-                 (unsigned long)callee_saved[2],
-                 (unsigned long)callee_saved[3]);
+                 (unsigned long)saved[0], (unsigned long)saved[1],
+                 (unsigned long)saved[2], (unsigned long)saved[3]);
     fatal_printf("r12 0x%08lx sp  0x%08lx lr  0x%08lx pc  0x%08lx\n",
-                 (unsigned long)frame[4], (unsigned long)(uintptr_t)(frame + 8),
+                 (unsigned long)frame[4],
+                 (unsigned long)sp_before(frame, exc_return),
                  (unsigned long)frame[5], (unsigned long)pc);
     fatal_printf("xpsr 0x%08lx exc_return 0x%08lx (%s stack)\n",
                  (unsigned long)frame[7], (unsigned long)exc_return,

@@ -46,14 +46,14 @@ void SVC_Handler(void) __attribute__((weak, alias("arch_irq_unexpected")));
     m(d##0) m(d##1) m(d##2) m(d##3) m(d##4) m(d##5) m(d##6) m(d##7) m(d##8)    \
         m(d##9)
 X10(IRQ_DECL, )
-X10(IRQ_DECL, 1) X10(IRQ_DECL, 2) X10(IRQ_DECL, 3) X10(IRQ_DECL, 4)
-    X10(IRQ_DECL, 5) X10(IRQ_DECL, 6) X10(IRQ_DECL, 7) X10(IRQ_DECL, 8)
-        X10(IRQ_DECL, 9)
+X10(IRQ_DECL, 1)
+X10(IRQ_DECL, 2) X10(IRQ_DECL, 3) X10(IRQ_DECL, 4) X10(IRQ_DECL, 5)
+    X10(IRQ_DECL, 6) X10(IRQ_DECL, 7) X10(IRQ_DECL, 8) X10(IRQ_DECL, 9)
 
 #define IRQ_ENTRY(n) irq##n##_handler,
 
 #if defined(CM_BOOT_HEADER)
-            __attribute__((used, section(".vectors.boot"))) static const
+        __attribute__((used, section(".vectors.boot"))) static const
     void *const boot_header[2] = {__stack_end, (void *)arch_reset};
 #endif
 

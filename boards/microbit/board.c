@@ -65,7 +65,7 @@ void board_init(void)
 {
 }
 
-/* --- UART0 ------------------------------------------------------------- */
+/* --- UART0 --- */
 
 void board_uart_init(void)
 {
@@ -113,7 +113,7 @@ void irq2_handler(void)
     console_rx_isr();
 }
 
-/* --- TIMER0: the tick ----------------------------------------------------- */
+/* --- TIMER0: the tick --- */
 
 bool board_timer_start(uint32_t period)
 {

@@ -2,12 +2,14 @@
  * boards/netduinoplus2/board.c - Netduino Plus 2 (STM32F405RG).
  * Console: USART1 on PA9 (TX) / PA10 (RX), AF7
  * (boards/drivers/stm32-usart.c); tick: SysTick (arch/cortex-m/systick.c).
- * Heap: the rest of SRAM, and the 64 KiB CCM as a second region.
+ * Heap: the rest of SRAM, and the 64 KiB CCM as a second region when the
+ * chip has it (QEMU 7.2 does not model it).
  *
  * Clocks: the core runs from the 16 MHz HSI after reset; QEMU models the
  * core clock as 168 MHz whatever RCC says.  The PLL set-up for real
  * silicon comes with the hardware-boards issue (stm32f4-discovery).
  */
+#include "arch/arch.h"
 #include "kernel/board.h"
 
 #define REG(a)      (*(volatile uint32_t *)(a))
@@ -27,11 +29,16 @@ void board_init(void)
     GPIOA_AFRH = (GPIOA_AFRH & ~(0xFFu << 4)) | (0x77u << 4);
 }
 
+/* The CCM is a heap region when it answers: the silicon has it, QEMU 7.2's
+ * model of the chip does not (reads there are bus errors). */
 int board_heap_regions(struct board_region *out, int max)
 {
     const struct board_region r[] = {
         {"heap", (uintptr_t)__heap_start, (uintptr_t)__heap_end},
         {"heap.ccm", (uintptr_t)__ccm_start, (uintptr_t)__ccm_end},
     };
-    return board_regions_copy(out, max, r, (int)(sizeof r / sizeof r[0]));
+    bool ccm = arch_probe_read((uintptr_t)__ccm_start) &&
+               arch_probe_read((uintptr_t)__ccm_end - 4);
+
+    return board_regions_copy(out, max, r, ccm ? 2 : 1);
 }

@@ -1,0 +1,132 @@
+/*
+ * arch/host/arch.c - the arch contract (arch/arch.h) in a POSIX process,
+ * for the unit tests in tests/host.  There are no interrupts: "masking"
+ * is a flag the tests can observe, and arch_wait_irq runs the test's fake
+ * interrupt source (host_set_irq_source), so code that sleeps for an
+ * interrupt makes progress.  Exit flushes stdout and ends the process.
+ */
+#include "arch/arch.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "arch/host/host.h"
+
+static struct {
+    unsigned long masked;
+    void (*irq_source)(void);
+} host;
+
+void arch_init(void)
+{
+}
+
+unsigned arch_caps(void)
+{
+    return 0;
+}
+
+bool arch_trap_unaligned(bool on)
+{
+    (void)on;
+    return false;
+}
+
+const char *arch_cpu_name(void)
+{
+    return "host";
+}
+
+const char *arch_cmdline(void)
+{
+    return "";
+}
+
+unsigned long arch_irq_save(void)
+{
+    unsigned long s = host.masked;
+    host.masked = 1;
+    return s;
+}
+
+void arch_irq_restore(unsigned long state)
+{
+    host.masked = state;
+}
+
+void arch_irq_enable(void)
+{
+    host.masked = 0;
+}
+
+bool arch_in_isr(void)
+{
+    return false;
+}
+
+bool host_irq_masked(void)
+{
+    return host.masked != 0;
+}
+
+void host_set_irq_source(void (*fn)(void))
+{
+    host.irq_source = fn;
+}
+
+void arch_wait_irq(void)
+{
+    if (host.irq_source)
+        host.irq_source();
+    else
+        usleep(100);
+}
+
+void arch_irq_line_enable(unsigned irq)
+{
+    (void)irq;
+}
+
+void arch_irq_line_disable(unsigned irq)
+{
+    (void)irq;
+}
+
+bool arch_cas32(volatile uint32_t *p, uint32_t old, uint32_t new_value)
+{
+    return __atomic_compare_exchange_n(p, &old, new_value, false,
+                                       __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+uint32_t arch_add32(volatile uint32_t *p, uint32_t delta)
+{
+    return __atomic_add_fetch(p, delta, __ATOMIC_SEQ_CST);
+}
+
+void arch_mb(void)
+{
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+uintptr_t arch_sp(void)
+{
+    return (uintptr_t)__builtin_frame_address(0);
+}
+
+bool arch_probe_read(uintptr_t addr)
+{
+    (void)addr;
+    return true;
+}
+
+void arch_dump_context(void)
+{
+    printf("\tsp=%p (host)\n", __builtin_frame_address(0));
+}
+
+_Noreturn void arch_exit(int status)
+{
+    fflush(stdout);
+    fflush(stderr);
+    _exit(status);
+}

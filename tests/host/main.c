@@ -1,0 +1,58 @@
+/*
+ * tests/host/main.c - the host test binary: every TEST in tests/host,
+ * under ASan/UBSan.  Death tests run in a forked child whose output is
+ * captured: it must exit with TERN_EXIT_FATAL and print
+ * "fatal error: <message>".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kernel/time.h"
+#include "tests/harness/test.h"
+
+static int run_death(const struct test_case *t)
+{
+    char out[4096], want[256];
+    size_t len = 0;
+    int fds[2], status;
+    pid_t pid;
+    ssize_t n;
+
+    fflush(stdout);
+    if (pipe(fds) != 0)
+        return 0;
+    pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        dup2(fds[1], 1);
+        dup2(fds[1], 2);
+        t->fn();
+        printf("returned instead of dying\n");
+        fflush(stdout);
+        _exit(TERN_EXIT_OK);
+    }
+    close(fds[1]);
+    while (len < sizeof out - 1 &&
+           (n = read(fds[0], out + len, sizeof out - 1 - len)) > 0)
+        len += (size_t)n;
+    out[len] = '\0';
+    close(fds[0]);
+    waitpid(pid, &status, 0);
+    snprintf(want, sizeof want, "fatal error: %s", t->death);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == TERN_EXIT_FATAL &&
+        strstr(out, want) != NULL)
+        return 1;
+    printf("FAIL %s.%s: expected exit %d and \"%s\", got status 0x%x:\n%s\n",
+           t->suite, t->name, TERN_EXIT_FATAL, want, status, out);
+    return 0;
+}
+
+int main(void)
+{
+    setvbuf(stdout, NULL, _IONBF, 0);
+    time_init(TIME_TICK_HZ_DEFAULT);
+    return test_main("", 0, run_death);
+}

@@ -1,0 +1,77 @@
+/*
+ * tests/target/fault_test.c - fatal reports.  Each test here must die:
+ * tools/run-tests boots it alone and expects "fatal error: <message>" and
+ * exit status 2.
+ */
+#include "arch/arch.h"
+#include "kernel/time.h"
+#include "tests/harness/test.h"
+
+/* volatile: the compiler may not see through these. */
+static volatile uintptr_t zero_addr = 0;
+static volatile int zero_int = 0;
+
+TEST_DEATH_NEEDS(fault, nil_read, ARCH_CAP_NULL_GUARD,
+                 "invalid memory address or nil pointer dereference")
+{
+    volatile uint32_t *p = (volatile uint32_t *)zero_addr;
+    tern_printf("read %lu\n", (unsigned long)*p);
+}
+
+TEST_DEATH_NEEDS(fault, nil_write_field, ARCH_CAP_NULL_GUARD,
+                 "invalid memory address or nil pointer dereference")
+{
+    struct s {
+        uint32_t a[16];
+    } *p = (struct s *)zero_addr;
+    p->a[9] = 1; /* address 36: a field of a nil struct */
+}
+
+TEST_DEATH(fault, divide_by_zero, "integer divide by zero")
+{
+    tern_printf("q=%d\n", 100 / zero_int);
+}
+
+TEST_DEATH(fault, undefined_instruction, "undefined instruction")
+{
+    __builtin_trap();
+}
+
+TEST_DEATH_NEEDS(fault, unaligned_word, ARCH_CAP_UNALIGN_TRAP,
+                 "unaligned memory access")
+{
+    static uint32_t words[2];
+    volatile uint32_t *p = (volatile uint32_t *)((uintptr_t)words + 1 + zero_addr);
+    uint32_t v;
+
+    /* An LDR at an odd address, written so the compiler cannot split it */
+    __asm__ volatile("" : "+r"(p));
+    if (!arch_trap_unaligned(true))
+        return;
+    v = *p;
+    tern_printf("%lu\n", (unsigned long)v);
+}
+
+TEST_DEATH(panic, panic_message, "test panic")
+{
+    tern_panic("test panic");
+}
+
+TEST_DEATH(panic, assert_reports_expression, "assertion failed: 1 + 1 == 3")
+{
+    tern_assert(1 + 1 == 3 + zero_int);
+}
+
+static void die_in_tick(void)
+{
+    tern_panic("panic in tick handler");
+}
+
+/* A fatal error raised by an interrupt handler is reported like any
+ * other. */
+TEST_DEATH(panic, panic_from_interrupt_context, "panic in tick handler")
+{
+    time_set_tick_hook(die_in_tick);
+    for (;;)
+        ;
+}
