@@ -71,7 +71,7 @@ OUTPUTS := $(foreach i,$(IMAGES),$(i) $(i:.elf=.bin) $(i:.elf=.hex))
 # --- targets ---------------------------------------------------------------
 
 .PHONY: all images deps run test test-host test-target bench size gdb \
-	clean format-check format
+	clean format-check format sizeclasses
 .DEFAULT_GOAL := all
 
 all: deps
@@ -151,12 +151,28 @@ bench: all
 	@tools/run-bench $(B)/qemu.env $(B)
 
 size: all
-	@tools/size-report $(NM) $(B)/tern.elf
+	@echo "$(BOARD): $(B)/tern.elf"
+	@tools/size-report $(NM) $(B)/tern.elf $(BOARD_DIR)/memory.ld
 
 gdb: all
 	tools/qemu-run --gdb $(B)/qemu.env $(B)/tern.elf & \
 	$(GDB) -q -ex 'target remote localhost:1234' $(B)/tern.elf; \
 	kill %1 2>/dev/null || true
+
+# --- generated tables --------------------------------------------------------
+
+# Every page size some board uses gets a checked-in size-class table.
+PAGE_SIZES := 512 1024 4096
+
+$(HOST_B)/mkclasses: tools/mkclasses.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) -std=c11 $(WARN) -O2 -o $@ $<
+
+sizeclasses: $(HOST_B)/mkclasses
+	@for p in $(PAGE_SIZES); do \
+		$(HOST_B)/mkclasses $$p > mm/sizeclasses-$$p.h || exit 1; \
+		echo "  GEN     mm/sizeclasses-$$p.h"; \
+	done
 
 # --- housekeeping ----------------------------------------------------------
 

@@ -8,7 +8,7 @@ CPU_NAME := Cortex-M0
 CPU_FLAGS := -mcpu=cortex-m0 -mthumb -mfloat-abi=soft
 BOARD_CPU_HZ := 16000000
 STACK_SIZE := 2048
-PAGE_SIZE := 256
+PAGE_SIZE := 512
 SBRK_ARENA := 512
 BOARD_SRCS :=
 BOARD_DEFS :=
