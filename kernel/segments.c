@@ -125,7 +125,7 @@ void tern_segments_print(void)
         print_size(size);
         if (s->flags & TERN_SEG_FLASH) {
             flash += size;
-            tern_printf("  flash\n");
+            tern_printf("  read-only\n");
         } else if (s->kind == TERN_SEG_DATA && s->load != s->start) {
             flash += size;
             ram += size;

@@ -1,0 +1,91 @@
+/*
+ * arch/x86/gdt.c - segments and the double-fault task.
+ *
+ * Tern runs in ring 0 with flat segments, so the GDT holds little: a code
+ * and a data descriptor covering 4 GiB, and two task-state segments.
+ *
+ * Why tasks at all: a stack overflow runs ESP into the unmapped guard
+ * page below the stack (paging.c).  The CPU then cannot push the #PF
+ * frame either, which makes a double fault, and a #DF delivered on the
+ * same dead stack would reset the machine (triple fault) with no report.
+ * Vector 8 is therefore a task gate: the CPU saves every register of the
+ * faulting code in the boot task's TSS (gdt_tss, loaded in TR here), and
+ * switches to the double-fault task, which starts at x86_df_entry on a
+ * stack of its own with interrupts off and the same page directory.
+ * fault_double() then prints the report from gdt_tss.  The switch is one
+ * way: the report ends the program.
+ *
+ * Descriptors (Intel SDM vol. 3, 3.4.5): base and limit are split across
+ * the 8 bytes, so the table is built at run time.  The GDT, the TSSs and
+ * the double-fault stack live in the private segment; the CPU writes the
+ * accessed and busy bits, so the GDT must be writable.
+ */
+#include <stdint.h>
+
+#include "arch/x86/x86.h"
+#include "tern.h"
+
+#define DF_STACK_SIZE 4096
+
+/* access byte */
+#define ACC_CODE  0x9Au /* present, ring 0, code, readable */
+#define ACC_DATA  0x92u /* present, ring 0, data, writable */
+#define ACC_TSS   0x89u /* present, ring 0, 32-bit TSS (available) */
+/* flags nibble */
+#define FLG_4K_32 0xCu /* granularity 4 KiB, 32-bit */
+#define FLG_BYTE  0x0u /* granularity 1 byte */
+
+struct x86_tss gdt_tss TERN_PRIVATE;
+static struct x86_tss df_tss TERN_PRIVATE;
+static uint64_t gdt[5] TERN_PRIVATE;
+static _Alignas(16) uint8_t df_stack[DF_STACK_SIZE] TERN_PRIVATE;
+
+static uint64_t descriptor(uint32_t base, uint32_t limit, unsigned access,
+                           unsigned flags)
+{
+    return (uint64_t)(limit & 0xFFFFu) | (uint64_t)(base & 0xFFFFFFu) << 16 |
+           (uint64_t)access << 40 | (uint64_t)((limit >> 16) & 0xFu) << 48 |
+           (uint64_t)flags << 52 | (uint64_t)(base >> 24) << 56;
+}
+
+static void df_task_init(void)
+{
+    df_tss.cr3 = paging_root(); /* used once paging is on */
+    df_tss.eip = (uint32_t)(uintptr_t)x86_df_entry;
+    df_tss.eflags = 0x2; /* IF = 0; bit 1 is always set */
+    df_tss.esp = (uint32_t)(uintptr_t)(df_stack + sizeof df_stack);
+    df_tss.cs = SEL_CODE;
+    df_tss.ds = df_tss.es = df_tss.ss = df_tss.fs = df_tss.gs = SEL_DATA;
+    df_tss.iomap = sizeof df_tss;
+    gdt_tss.iomap = sizeof gdt_tss;
+}
+
+void gdt_init(void)
+{
+    struct {
+        uint16_t limit;
+        uint32_t base;
+    } __attribute__((packed)) gdtr = {sizeof gdt - 1, (uint32_t)(uintptr_t)gdt};
+
+    df_task_init();
+    gdt[0] = 0;
+    gdt[SEL_CODE / 8] = descriptor(0, 0xFFFFF, ACC_CODE, FLG_4K_32);
+    gdt[SEL_DATA / 8] = descriptor(0, 0xFFFFF, ACC_DATA, FLG_4K_32);
+    gdt[SEL_TSS / 8] = descriptor((uint32_t)(uintptr_t)&gdt_tss,
+                                  sizeof gdt_tss - 1, ACC_TSS, FLG_BYTE);
+    gdt[SEL_TSS_DF / 8] = descriptor((uint32_t)(uintptr_t)&df_tss,
+                                     sizeof df_tss - 1, ACC_TSS, FLG_BYTE);
+
+    __asm__ volatile("lgdt %0\n\t"
+                     "ljmp %1, $1f\n"
+                     "1:\n\t"
+                     "movw %w2, %%ds\n\t"
+                     "movw %w2, %%es\n\t"
+                     "movw %w2, %%fs\n\t"
+                     "movw %w2, %%gs\n\t"
+                     "movw %w2, %%ss\n\t"
+                     "ltr %w3"
+                     :
+                     : "m"(gdtr), "i"(SEL_CODE), "r"(SEL_DATA), "r"(SEL_TSS)
+                     : "memory");
+}

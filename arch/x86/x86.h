@@ -1,0 +1,194 @@
+/*
+ * arch/x86/x86.h - i386 definitions shared by the files of the x86 port.
+ *
+ * The port runs everything in ring 0 with flat 4 GiB segments, paging on
+ * (identity map, see paging.c), the two 8259 PICs remapped to vectors
+ * 0x20-0x2F (pic.c), and one IDT of 48 interrupt gates whose entry stubs
+ * (vectors.S) build a struct x86_frame and call x86_trap() (trap.c).
+ *
+ * Devices on the ISA bus (PIC, PIT, 16550, isa-debug-exit) are reached
+ * with port I/O; the helpers below are the only inline assembly for it.
+ *
+ * IRQ routing.  PIC line n (0..15) vectors to irqN_handler(void), a weak
+ * alias of arch_irq_unexpected (trap.c); a board defines the handlers it
+ * uses under those names, as on Cortex-M (no registration, no RAM table).
+ * The dispatcher sends the end-of-interrupt after the handler returns.
+ */
+#ifndef ARCH_X86_X86_H
+#define ARCH_X86_X86_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* --- port I/O --- */
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port) : "memory");
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+    uint8_t v;
+
+    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port) : "memory");
+    return v;
+}
+
+static inline void outl(uint16_t port, uint32_t v)
+{
+    __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port) : "memory");
+}
+
+/* About 1 us on ISA hardware (a write to the POST port); old 8259s need it
+ * between initialisation words. */
+static inline void io_wait(void)
+{
+    outb(0x80, 0);
+}
+
+/* --- control registers --- */
+
+#define CR0_WP    (1u << 16) /* ring 0 honours read-only pages */
+#define CR0_PG    (1u << 31)
+#define CR4_PSE   (1u << 4) /* 4 MiB pages */
+
+static inline uint32_t read_cr2(void)
+{
+    uint32_t v;
+
+    __asm__ volatile("mov %%cr2, %0" : "=r"(v));
+    return v;
+}
+
+static inline uint32_t read_cr3(void)
+{
+    uint32_t v;
+
+    __asm__ volatile("mov %%cr3, %0" : "=r"(v));
+    return v;
+}
+
+/* --- segments (gdt.c) --- */
+
+#define SEL_CODE   0x08 /* flat ring-0 code */
+#define SEL_DATA   0x10 /* flat ring-0 data, also the stack */
+#define SEL_TSS    0x18 /* the boot task: where a task switch saves state */
+#define SEL_TSS_DF 0x20 /* the double-fault task */
+
+/* A 32-bit task-state segment (Intel SDM vol. 3, 7.2.1). */
+struct x86_tss {
+    uint32_t link; /* selector of the task that switched here */
+    uint32_t esp0, ss0, esp1, ss1, esp2, ss2;
+    uint32_t cr3, eip, eflags;
+    uint32_t eax, ecx, edx, ebx, esp, ebp, esi, edi;
+    uint32_t es, cs, ss, ds, fs, gs;
+    uint32_t ldt;
+    uint16_t trap;
+    uint16_t iomap; /* offset of the I/O bitmap: none, past the limit */
+};
+_Static_assert(sizeof(struct x86_tss) == 104, "TSS layout");
+
+/* The boot task's TSS: after a double fault it holds the registers of the
+ * code that faulted (the CPU saved them there on the switch). */
+extern struct x86_tss gdt_tss;
+
+/* Build and load the GDT and both TSSs; reload every segment register.
+ * Called once at reset, before the IDT is loaded. */
+void gdt_init(void);
+
+/* --- traps (vectors.S, trap.c, fault.c) --- */
+
+#define X86_VEC_DE   0  /* divide error */
+#define X86_VEC_NMI  2  /* non-maskable interrupt */
+#define X86_VEC_UD   6  /* invalid opcode */
+#define X86_VEC_DF   8  /* double fault (a task gate, see gdt.c) */
+#define X86_VEC_SS   12 /* stack-segment fault */
+#define X86_VEC_GP   13 /* general protection */
+#define X86_VEC_PF   14 /* page fault */
+#define X86_NR_EXC   32 /* CPU exceptions: vectors 0..31 */
+#define X86_IRQ_BASE 32
+#define X86_NR_IRQ   16
+#define X86_NR_VEC   (X86_IRQ_BASE + X86_NR_IRQ)
+
+/*
+ * The frame every entry stub builds on the interrupted stack, lowest
+ * address first: pushal's registers, the vector and error code pushed by
+ * the stub (0 when the CPU pushes none), then what the CPU pushed.  Ring 0
+ * to ring 0: the CPU pushes no SS:ESP, so the interrupted ESP is the
+ * address just past `eflags` (see X86_FRAME_SP).
+ */
+struct x86_frame {
+    uint32_t edi, esi, ebp, esp_pushal, ebx, edx, ecx, eax; /* pushal */
+    uint32_t vector;          /* pushed by the stub */
+    uint32_t error;           /* CPU's error code, or 0 from the stub */
+    uint32_t eip, cs, eflags; /* pushed by the CPU */
+};
+_Static_assert(sizeof(struct x86_frame) == 52,
+               "vectors.S and the CPU push 13 words");
+
+#define X86_FRAME_SP(f) ((uint32_t)(uintptr_t)(&(f)->eflags + 1))
+
+/* Entry stubs, one per vector (vectors.S). */
+extern const uint32_t x86_vectors[X86_NR_VEC];
+
+/* Double-fault task entry (vectors.S): runs on its own stack. */
+void x86_df_entry(void);
+
+/* Install the IDT.  Called once at reset. */
+void trap_init(void);
+
+/* The C side of every entry stub (trap.c). */
+void x86_trap(struct x86_frame *f);
+
+/* The IRQ being handled, or -1 (for reports). */
+int trap_current_irq(void);
+
+/* Fatal reports (fault.c); never return. */
+_Noreturn void fault_report(struct x86_frame *f);
+_Noreturn void fault_double(void);
+
+/* --- 8259 PIC pair (pic.c) --- */
+
+/* Remap to X86_IRQ_BASE, every line masked except the cascade.  Reset. */
+void pic_init(void);
+
+/* End of interrupt for line irq (both chips for 8..15). */
+void pic_eoi(unsigned irq);
+
+/* True if line irq is raised and not yet acknowledged (IRR). */
+bool pic_pending(unsigned irq);
+
+/* True if line irq is being serviced (ISR): tells a spurious IRQ 7 / 15. */
+bool pic_in_service(unsigned irq);
+
+/* Drop a pending, unacknowledged request on line irq (0..7).  Pre:
+ * interrupts masked, line irq not in service. */
+void pic_discard(unsigned irq);
+
+/* --- memory (multiboot.c, paging.c) --- */
+
+/* Record what the multiboot loader reported (magic in eax, info in ebx at
+ * entry): the command line (copied) and the end of the RAM at 1 MiB.
+ * Called once at reset, before anything overwrites low memory. */
+void multiboot_parse(uint32_t magic, uint32_t info);
+
+/* The boot command line ("" if none). */
+const char *multiboot_cmdline(void);
+
+/* One past the last byte of the RAM block that starts at 1 MiB, as the
+ * loader reported it (0 if it did not). */
+uint64_t multiboot_ram_end(void);
+
+/* Identity-map RAM with the null page and the stack guard page absent,
+ * the image's text and rodata read-only; turn paging on.  arch_init. */
+void paging_init(void);
+
+/* The page directory's address: CR3 once paging is on. */
+uint32_t paging_root(void);
+
+/* One past the last byte of RAM usable by the heap: the loader's RAM end,
+ * capped to what paging maps.  Valid after paging_init. */
+uintptr_t x86_ram_end(void);
+
+#endif /* ARCH_X86_X86_H */
