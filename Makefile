@@ -106,6 +106,13 @@ $(B)/tests.elf: $(RUNTIME_OBJS) $(TEST_OBJS) $(BOARD_DIR)/memory.ld linker/$(ARC
 %.hex: %.elf
 	$(Q)$(OBJCOPY) -O ihex $< $@
 
+# The banner names the git revision: rebuild boot.o when it changes.
+$(B)/git-version: FORCE
+	@mkdir -p $(B)
+	@echo '$(GIT)' | cmp -s - $@ || echo '$(GIT)' > $@
+$(B)/obj/kernel/boot.o: $(B)/git-version
+FORCE:
+
 # What tools/qemu-run needs to boot an image of this board.
 $(B)/qemu.env: $(BOARD_DIR)/board.mk Makefile
 	@mkdir -p $(B)
