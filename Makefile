@@ -51,14 +51,17 @@ KERNEL_SRCS := kernel/boot.c kernel/console.c kernel/fmt.c kernel/layout.c \
 ifeq ($(LIBC),newlib)
 KERNEL_SRCS += kernel/syscalls.c
 else
-KERNEL_SRCS += kernel/klibc/string.c kernel/klibc/stdio.c
+KERNEL_SRCS += kernel/klibc/string.c kernel/klibc/stdio.c kernel/klibc/errno.c
 CFLAGS += -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-Ikernel/klibc/include
 endif
 
-RUNTIME_SRCS := $(ARCH_SRCS) $(BOARD_DIR)/board.c $(BOARD_SRCS) $(KERNEL_SRCS)
+MM_SRCS := mm/mm.c mm/mheap.c mm/mcentral.c mm/stack.c mm/stats.c mm/malloc.c
+RUNTIME_SRCS := $(ARCH_SRCS) $(BOARD_DIR)/board.c $(BOARD_SRCS) $(KERNEL_SRCS) \
+	$(MM_SRCS) mm/init.c mm/libc.c
 APP_SRCS := examples/hello/main.c
-TEST_SRCS := tests/harness/harness.c $(sort $(wildcard tests/target/*.c))
+TEST_SRCS := tests/harness/harness.c tests/common/mm_model.c \
+	$(sort $(wildcard tests/target/*.c))
 
 obj = $(patsubst %,$(B)/obj/%.o,$(basename $(1)))
 RUNTIME_OBJS := $(call obj,$(RUNTIME_SRCS))
@@ -127,9 +130,11 @@ run: all
 HOST_CC := gcc
 HOST_CFLAGS := -std=c11 $(WARN) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
-	-D_DEFAULT_SOURCE -Iinclude -I. -DBOARD_NAME='"host"' -MMD -MP
+	-D_DEFAULT_SOURCE -Iinclude -I. -DBOARD_NAME='"host"' -MMD -MP \
+	-DTERN_PAGE_SIZE=4096
 HOST_SRCS := kernel/fmt.c kernel/console.c kernel/panic.c kernel/segments.c \
-	kernel/time.c arch/host/arch.c tests/harness/harness.c \
+	kernel/time.c arch/host/arch.c tests/harness/harness.c $(MM_SRCS) \
+	tests/common/mm_model.c \
 	$(sort $(wildcard tests/host/*.c))
 HOST_OBJS := $(patsubst %,$(HOST_B)/obj/%.o,$(basename $(HOST_SRCS)))
 

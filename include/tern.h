@@ -97,6 +97,20 @@ int tern_getc(int64_t timeout_ns);
 /* Bytes dropped because the receive ring was full. */
 uint32_t tern_console_rx_dropped(void);
 
+/* --- manual memory --------------------------------------------------------
+ * malloc and friends on Tern's heap (the C library's names map onto these).
+ * Never collected; a GC pointer stored in such a block keeps its object
+ * alive (the block is scanned as a root).  Bad pointers are fatal errors.
+ */
+void *tern_malloc(size_t size);
+void tern_free(void *p);
+void *tern_calloc(size_t n, size_t size);
+void *tern_realloc(void *p, size_t size);
+void *tern_memalign(size_t align, size_t size);
+void *tern_aligned_alloc(size_t align, size_t size);
+int tern_posix_memalign(void **out, size_t align, size_t size);
+size_t tern_malloc_usable_size(void *p);
+
 /* --- segments --------------------------------------------------------------
  * The memory map, explicit: what the linker placed where, plus the heap
  * regions (every RAM byte nobody else uses).  Built once at boot.

@@ -10,8 +10,9 @@
  *                      step can report a fatal error
  *   3. arch_init       exception priorities, traps, FPU, null guard
  *   4. segments_init   the memory map, verified (fatal if inconsistent)
- *   5. time_init       the periodic tick, TIME_TICK_HZ_DEFAULT
- *   6. interrupts on, banner and segment map, main()
+ *   5. mm_init         the heap regions cut into pages (mm/mm.c)
+ *   6. time_init       the periodic tick, TIME_TICK_HZ_DEFAULT
+ *   7. interrupts on, banner and segment map, main()
  *
  * main()'s return value is the exit status.
  */
@@ -20,6 +21,7 @@
 #include "kernel/console.h"
 #include "kernel/segments.h"
 #include "kernel/time.h"
+#include "mm/mm.h"
 #include "tern.h"
 
 #ifndef TERN_GIT
@@ -42,6 +44,7 @@ _Noreturn void kernel_main(void)
     console_init();
     arch_init();
     segments_init();
+    mm_init();
     time_init(TIME_TICK_HZ_DEFAULT);
     arch_irq_enable();
 

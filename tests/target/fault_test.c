@@ -41,7 +41,8 @@ TEST_DEATH_NEEDS(fault, unaligned_word, ARCH_CAP_UNALIGN_TRAP,
                  "unaligned memory access")
 {
     static uint32_t words[2];
-    volatile uint32_t *p = (volatile uint32_t *)((uintptr_t)words + 1 + zero_addr);
+    volatile uint32_t *p =
+        (volatile uint32_t *)((uintptr_t)words + 1 + zero_addr);
     uint32_t v;
 
     /* An LDR at an odd address, written so the compiler cannot split it */

@@ -1,0 +1,6 @@
+/*
+ * kernel/klibc/errno.c - errno for boards without newlib (x86).
+ */
+#include <errno.h>
+
+int errno;

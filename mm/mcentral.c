@@ -1,0 +1,116 @@
+/*
+ * mm/mcentral.c - spans of each span class not held by an mcache.
+ * See mm/mm.c for the overview.
+ *
+ * A span of a small class is always in exactly one place: an mcache
+ * (list MSPAN_LIST_NONE), mcentral's partial list (it has free objects)
+ * or mcentral's full list.  A span whose last object is freed while no
+ * mcache holds it goes back to the page heap at once, so memory freed
+ * with free() is reusable by every size class, not just its own.
+ *
+ * The GC issue adds the sweep state: spans swept this cycle and spans
+ * still to sweep (struct mspan.sweepgen), as Go's mcentral does.
+ */
+#include "mm/mcentral.h"
+
+#include <string.h>
+
+#include "mm/mheap.h"
+#include "tern.h"
+
+struct mcentral mcentral[MM_NUM_SPANCLASSES] TERN_PRIVATE;
+
+static void push(struct mspan **head, struct mspan *s, uint8_t list)
+{
+    s->prev = NULL;
+    s->next = *head;
+    if (*head)
+        (*head)->prev = s;
+    *head = s;
+    s->list = list;
+}
+
+static void unlink(struct mspan **head, struct mspan *s)
+{
+    if (s->prev)
+        s->prev->next = s->next;
+    else
+        *head = s->next;
+    if (s->next)
+        s->next->prev = s->prev;
+    s->next = s->prev = NULL;
+    s->list = MSPAN_LIST_NONE;
+}
+
+/* Cut a fresh span for class sc: bitmaps at its end (or in the
+ * descriptor), objects handed out by bumping freeindex. O(bitmap words). */
+static struct mspan *grow(unsigned sc)
+{
+    unsigned cls = MM_SPANCLASS_CLASS(sc);
+    struct mspan *s = mheap_alloc(mm_class_npages[cls], MSPAN_SMALL);
+    uint32_t words;
+
+    if (s == NULL)
+        return NULL;
+    s->spanclass = (uint8_t)sc;
+    s->kind = (uint8_t)MM_SPANCLASS_KIND(sc);
+    s->elemsize = mm_class_size[cls];
+    s->divmul = mm_class_divmul[cls];
+    s->nelems = mm_class_nelems[cls];
+    s->nalloc = 0;
+    s->freeindex = 0;
+    s->freelist = NULL;
+    if (s->nelems <= 32) {
+        s->allocbits = &s->inline_bits[0];
+        s->markbits = &s->inline_bits[1];
+        words = 1;
+    } else {
+        words = (s->nelems + 31u) / 32u;
+        s->allocbits =
+            (uint32_t *)(s->base + (uintptr_t)s->npages * MM_PAGE_SIZE -
+                         2u * words * sizeof(uint32_t));
+        s->markbits = s->allocbits + words;
+    }
+    memset(s->allocbits, 0, words * sizeof(uint32_t));
+    memset(s->markbits, 0, words * sizeof(uint32_t));
+    return s;
+}
+
+struct mspan *mcentral_cache_span(unsigned sc)
+{
+    struct mcentral *c = &mcentral[sc];
+    struct mspan *s = c->partial;
+
+    if (s != NULL) {
+        unlink(&c->partial, s);
+        return s;
+    }
+    return grow(sc);
+}
+
+void mcentral_uncache_span(struct mspan *s)
+{
+    struct mcentral *c = &mcentral[s->spanclass];
+
+    if (s->nalloc == 0)
+        mheap_free(s);
+    else if (mspan_full(s))
+        push(&c->full, s, MSPAN_LIST_FULL);
+    else
+        push(&c->partial, s, MSPAN_LIST_PARTIAL);
+}
+
+void mcentral_freed(struct mspan *s)
+{
+    struct mcentral *c = &mcentral[s->spanclass];
+
+    if (s->list == MSPAN_LIST_NONE)
+        return; /* an mcache holds it */
+    if (s->nalloc == 0) {
+        unlink(s->list == MSPAN_LIST_FULL ? &c->full : &c->partial, s);
+        mheap_free(s);
+    } else if (s->list == MSPAN_LIST_FULL) {
+        unlink(&c->full, s);
+        push(&c->partial, s, MSPAN_LIST_PARTIAL);
+    }
+}

@@ -1,0 +1,74 @@
+/*
+ * mm/mheap.h - the page heap, inside the memory manager.  See mm/mheap.c.
+ */
+#ifndef MM_MHEAP_H
+#define MM_MHEAP_H
+
+#include "arch/arch.h"
+#include "mm/mm.h"
+
+/* Free lists: two-level segregated by run length (TLSF-style). */
+#define MHEAP_SL_BITS  2
+#define MHEAP_SL_COUNT (1 << MHEAP_SL_BITS)
+#define MHEAP_FL_COUNT 28
+
+struct mheap_region {
+    uintptr_t base;     /* first page */
+    uintptr_t end;      /* one past the last page */
+    uint32_t npages;    /* pages in [base, end) */
+    struct mspan **map; /* page -> span; see the invariants in mheap.c */
+};
+
+struct mheap {
+    /* mheap lock (mm_lock) held: */
+    struct mheap_region regions[MM_MAX_REGIONS];
+    int nregions;
+    uint32_t fl_bitmap;                /* bit f: some free[f][*] non-empty */
+    uint8_t sl_bitmap[MHEAP_FL_COUNT]; /* bit s: free[f][s] non-empty */
+    struct mspan *free[MHEAP_FL_COUNT][MHEAP_SL_COUNT];
+    struct mspan *desc_free; /* spare span descriptors */
+    uint32_t desc_inuse;     /* descriptors handed out */
+    uint32_t desc_total;     /* descriptors that exist (static + pages) */
+    uint32_t pages[MSPAN_META + 1]; /* pages per span state */
+    uint32_t desc_pages;            /* META pages holding descriptors */
+    uint32_t map_pages;             /* META pages holding page maps */
+    uint32_t total_pages;           /* all pages of all regions */
+    uint32_t min_free_pages;        /* fewest free pages ever */
+};
+
+extern struct mheap mheap;
+
+/* The mm lock: interrupts masked on this single-core build (the SMP issue
+ * adds a spinlock).  Sections under it are bounded: see mm/mm.c. */
+static inline unsigned long mm_lock(void)
+{
+    return arch_irq_save();
+}
+
+static inline void mm_unlock(unsigned long s)
+{
+    arch_irq_restore(s);
+}
+
+void mheap_init(const struct mm_region *r, int n);
+
+/* A span of npages pages in state `state`, all pages mapped to it, or NULL
+ * if no free run is long enough.  Lock held.  O(1) search plus O(npages)
+ * to map the pages. */
+struct mspan *mheap_alloc(uint32_t npages, enum mspan_state state);
+
+/* Return a span to the free lists, coalescing with free neighbours.
+ * Lock held.  O(1). */
+void mheap_free(struct mspan *s);
+
+/* The span whose page range holds addr, in any state, or NULL.  O(1);
+ * lock not needed for in-use spans (their map entries are stable). */
+struct mspan *mheap_span_at(uintptr_t addr);
+
+/* Pages in the longest free run.  Lock held.  O(1). */
+uint32_t mheap_largest_free(void);
+
+/* Check the page heap's invariants; NULL or what is broken.  Lock held. */
+const char *mheap_verify(void);
+
+#endif /* MM_MHEAP_H */

@@ -1,0 +1,188 @@
+/*
+ * mm/mm.h - the memory manager's interface to the rest of the runtime.
+ * See mm/mm.c for the design.
+ */
+#ifndef MM_MM_H
+#define MM_MM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mm/sizeclass.h"
+
+#define MM_PAGE_SIZE   TERN_PAGE_SIZE
+#define MM_MAX_REGIONS 4
+
+/* Object kinds: part of the span class, so each kind has its own spans. */
+#define MM_KIND_SCAN       0 /* GC object that may hold pointers (typed) */
+#define MM_KIND_NOSCAN     1 /* GC object without pointers: never scanned */
+#define MM_KIND_MANUAL     2 /* malloc: never collected, scanned as a root */
+#define MM_NUM_KINDS       3
+#define MM_NUM_SPANCLASSES (MM_NUM_CLASSES * MM_NUM_KINDS)
+
+/* A span class: size class and kind in one byte-sized index. */
+#define MM_SPANCLASS(cls, kind) ((cls)*MM_NUM_KINDS + (kind))
+#define MM_SPANCLASS_CLASS(sc)  ((sc) / MM_NUM_KINDS)
+#define MM_SPANCLASS_KIND(sc)   ((sc) % MM_NUM_KINDS)
+
+/* mm_alloc flags */
+#define MM_ZERO 0x1u /* the object must read as zeros */
+
+enum mspan_state {
+    MSPAN_FREE,  /* on the page heap's free lists */
+    MSPAN_SMALL, /* cut into objects of one span class */
+    MSPAN_LARGE, /* one large object */
+    MSPAN_STACK, /* a goroutine stack */
+    MSPAN_META,  /* runtime metadata: page maps, span descriptors */
+};
+
+/*
+ * A span: a run of pages.  Descriptors live in metadata pages (MSPAN_META
+ * spans), never inside the pages they describe.
+ */
+struct mspan {
+    /* mheap.lock held (free lists), or owner (mcentral / mcache lists): */
+    struct mspan *next;
+    struct mspan *prev;
+    /* fixed while the span is in use: */
+    uintptr_t base;     /* first byte, page aligned */
+    uint32_t npages;    /* pages in the run */
+    uint8_t state;      /* enum mspan_state */
+    uint8_t spanclass;  /* MM_SPANCLASS(class, kind); 0 if not small */
+    uint8_t kind;       /* MM_KIND_* (small and large spans) */
+    uint8_t list;       /* which list holds it: MSPAN_LIST_* */
+    uint32_t elemsize;  /* bytes per object (large: the request) */
+    uint32_t divmul;    /* reciprocal of elemsize (mm/sizeclass.h) */
+    uint16_t nelems;    /* objects in the span */
+    uint16_t nalloc;    /* objects allocated now */
+    uint16_t freeindex; /* objects [freeindex, nelems) never used yet */
+    uint16_t pad;
+    /* mcache owner, or mcentral lock: */
+    void *freelist;          /* free objects, linked through their first word */
+    uint32_t *allocbits;     /* bit i: object i allocated */
+    uint32_t *markbits;      /* bit i: object i marked (the GC's) */
+    uint32_t sweepgen;       /* the GC's sweep generation */
+    uint32_t inline_bits[2]; /* allocbits, markbits when nelems <= 32 */
+};
+
+/* Which list holds a span (struct mspan.list). */
+#define MSPAN_LIST_NONE      0 /* owned by an mcache, a caller, or a map */
+#define MSPAN_LIST_FREE      1 /* mheap free list */
+#define MSPAN_LIST_PARTIAL   2 /* mcentral: has free objects */
+#define MSPAN_LIST_FULL      3 /* mcentral: no free objects */
+#define MSPAN_LIST_STACKPOOL 4
+
+/* A heap region handed to mm_init. */
+struct mm_region {
+    uintptr_t start;
+    uintptr_t end;
+};
+
+/* Statistics, exact at every moment the mm lock is free (MemStats names). */
+struct mm_stats {
+    uint64_t total_alloc;   /* bytes allocated, ever (objects) */
+    uint64_t mallocs;       /* objects allocated, ever */
+    uint64_t frees;         /* objects freed, ever */
+    uint64_t heap_alloc;    /* bytes in allocated objects now */
+    uint64_t heap_objects;  /* objects allocated now */
+    uint64_t heap_sys;      /* bytes of all heap pages */
+    uint64_t heap_inuse;    /* bytes in small/large spans */
+    uint64_t heap_idle;     /* bytes in free spans */
+    uint64_t heap_released; /* idle bytes returned to the OS: always 0 */
+    uint64_t stack_inuse;   /* bytes in stack spans in use */
+    uint64_t stack_sys;     /* bytes in stack spans, pooled too */
+    uint64_t mspan_inuse;   /* bytes of span descriptors in use */
+    uint64_t mspan_sys;     /* bytes of span descriptor pages */
+    uint64_t mcache_inuse;  /* bytes of mcache structures */
+    uint64_t other_sys;     /* bytes of other metadata (page maps) */
+    uint64_t largest_free;  /* bytes in the largest free run */
+    uint64_t min_free;      /* fewest free bytes ever seen (heap_idle) */
+    struct {
+        uint32_t size;
+        uint64_t mallocs;
+        uint64_t frees;
+    } by_size[MM_NUM_CLASSES]; /* [0] counts large objects */
+};
+
+/* --- set-up ------------------------------------------------------------- */
+
+/* Take the heap regions from the segment table.  Fatal if there is not
+ * room for the metadata. */
+void mm_init(void);
+
+/* Take these regions (host tests, or a board with its own notion).  Each
+ * must be at least a few pages; partial pages at the edges are dropped.
+ * May be called again to start over (tests). */
+void mm_init_regions(const struct mm_region *r, int n);
+
+/* --- allocation ----------------------------------------------------------- */
+
+/* An object of size bytes of the given kind; NULL if memory is exhausted.
+ * Objects are 8-byte aligned.  MM_ZERO zeroes it.  Bounded: see mm/mm.c. */
+void *mm_alloc(size_t size, unsigned kind, unsigned flags);
+
+/* As mm_alloc, but out of memory is fatal (runtime internals). */
+void *mm_xalloc(size_t size, unsigned kind, unsigned flags);
+
+/* Free an object allocated with mm_alloc(..., MM_KIND_MANUAL, ...).
+ * A pointer Tern did not hand out, an interior pointer, a double free or
+ * a GC object is a fatal error naming the address.  NULL is ignored. */
+void mm_free(void *p);
+
+/* Bytes usable at p (its class size or large size).  p as for mm_free. */
+size_t mm_usable_size(const void *p);
+
+/* An aligned manual object: align is a power of two. NULL if exhausted. */
+void *mm_alloc_aligned(size_t align, size_t size);
+
+/* Give cached spans and pooled stacks back to the page heap (as an
+ * allocation that finds no free run does by itself).  O(span classes). */
+void mm_trim(void);
+
+/* --- lookup (the GC's) ------------------------------------------------------
+ */
+
+/* The span in use that contains p (any interior byte), or NULL: O(1). */
+struct mspan *mm_span_of(const void *p);
+
+/* Base of the allocated object containing p, or NULL (free slot, not
+ * heap, metadata).  *spanp receives its span.  O(1). */
+void *mm_object_base(const void *p, struct mspan **spanp);
+
+/* Index of the object at p in span s (p inside the span's objects). */
+static inline uint32_t mm_object_index(const struct mspan *s, uintptr_t p)
+{
+    return (uint32_t)(((uint64_t)(p - s->base) * s->divmul) >> 32);
+}
+
+static inline bool mm_bit(const uint32_t *bits, uint32_t i)
+{
+    return (bits[i / 32] >> (i % 32)) & 1u;
+}
+
+/* Call fn for every allocated object (base, size, kind).  Holds the mm
+ * lock throughout: fn must not allocate. */
+void mm_for_each_object(void (*fn)(void *base, size_t size, unsigned kind,
+                                   void *arg),
+                        void *arg);
+
+/* --- stacks ------------------------------------------------------------------
+ */
+
+/* A goroutine stack of at least size bytes (rounded up to pages), or
+ * NULL.  Stacks of one size are pooled when freed. */
+void *mm_stack_alloc(size_t size);
+void mm_stack_free(void *base);
+
+/* --- statistics and verification --------------------------------------------
+ */
+
+void mm_read_stats(struct mm_stats *st);
+
+/* Recount everything by walking every span and object; returns NULL if
+ * the fast counters equal the recount and every structure invariant holds,
+ * else a constant string naming the broken one. */
+const char *mm_verify(void);
+
+#endif /* MM_MM_H */
