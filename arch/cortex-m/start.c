@@ -47,8 +47,9 @@ void SVC_Handler(void) __attribute__((weak, alias("arch_irq_unexpected")));
         m(d##9)
 X10(IRQ_DECL, )
 X10(IRQ_DECL, 1)
-X10(IRQ_DECL, 2) X10(IRQ_DECL, 3) X10(IRQ_DECL, 4) X10(IRQ_DECL, 5)
-    X10(IRQ_DECL, 6) X10(IRQ_DECL, 7) X10(IRQ_DECL, 8) X10(IRQ_DECL, 9)
+X10(IRQ_DECL, 2)
+X10(IRQ_DECL, 3) X10(IRQ_DECL, 4) X10(IRQ_DECL, 5) X10(IRQ_DECL, 6)
+    X10(IRQ_DECL, 7) X10(IRQ_DECL, 8) X10(IRQ_DECL, 9)
 
 #define IRQ_ENTRY(n) irq##n##_handler,
 

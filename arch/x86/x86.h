@@ -49,9 +49,9 @@ static inline void io_wait(void)
 
 /* --- control registers --- */
 
-#define CR0_WP    (1u << 16) /* ring 0 honours read-only pages */
-#define CR0_PG    (1u << 31)
-#define CR4_PSE   (1u << 4) /* 4 MiB pages */
+#define CR0_WP  (1u << 16) /* ring 0 honours read-only pages */
+#define CR0_PG  (1u << 31)
+#define CR4_PSE (1u << 4) /* 4 MiB pages */
 
 static inline uint32_t read_cr2(void)
 {

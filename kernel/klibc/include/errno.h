@@ -8,7 +8,7 @@
 
 extern int errno;
 
-#define EBADF 9
+#define EBADF  9
 #define ENOMEM 12
 #define EINVAL 22
 #define ESPIPE 29
