@@ -39,39 +39,39 @@ void SysTick_Handler(void) __attribute__((weak, alias("arch_irq_unexpected")));
 void PendSV_Handler(void) __attribute__((weak, alias("arch_irq_unexpected")));
 void SVC_Handler(void) __attribute__((weak, alias("arch_irq_unexpected")));
 
-#define IRQ_DECL(n)                                                            \
-    void irq##n##_handler(void)                                                \
-        __attribute__((weak, alias("arch_irq_unexpected")));
-#define X10(m, d)                                                              \
-    m(d##0) m(d##1) m(d##2) m(d##3) m(d##4) m(d##5) m(d##6) m(d##7) m(d##8)    \
-        m(d##9)
-X10(IRQ_DECL, )
-X10(IRQ_DECL, 1)
-X10(IRQ_DECL, 2)
-X10(IRQ_DECL, 3) X10(IRQ_DECL, 4) X10(IRQ_DECL, 5) X10(IRQ_DECL, 6)
-    X10(IRQ_DECL, 7) X10(IRQ_DECL, 8) X10(IRQ_DECL, 9)
+#if defined(CM_BOOT_HEADER)
+__attribute__((
+    used, section(".vectors.boot"))) static const void *const boot_header[2] = {
+    __stack_end, (void *)arch_reset};
+#endif
+
+/* clang-format off */
+#define IRQ_DECL(n) \
+    void irq##n##_handler(void) __attribute__((weak, alias("arch_irq_unexpected")));
+#define X10(m, d) \
+    m(d##0) m(d##1) m(d##2) m(d##3) m(d##4) m(d##5) m(d##6) m(d##7) m(d##8) m(d##9)
+X10(IRQ_DECL, ) X10(IRQ_DECL, 1) X10(IRQ_DECL, 2) X10(IRQ_DECL, 3)
+X10(IRQ_DECL, 4) X10(IRQ_DECL, 5) X10(IRQ_DECL, 6) X10(IRQ_DECL, 7)
+X10(IRQ_DECL, 8) X10(IRQ_DECL, 9)
+/* clang-format on */
 
 #define IRQ_ENTRY(n) irq##n##_handler,
 
-#if defined(CM_BOOT_HEADER)
-        __attribute__((used, section(".vectors.boot"))) static const
-    void *const boot_header[2] = {__stack_end, (void *)arch_reset};
-#endif
-
-__attribute__((used, section(".vectors"))) const vector __vectors[] = {
-    (vector)(uintptr_t)__stack_end, arch_reset, arch_nmi,
-    arch_fault_entry,                          /* HardFault */
-    arch_fault_entry,                          /* MemManage */
-    arch_fault_entry,                          /* BusFault */
-    arch_fault_entry,                          /* UsageFault */
-    arch_fault_entry,                          /* SecureFault (v8-M) */
-    0, 0, 0, SVC_Handler, arch_irq_unexpected, /* DebugMonitor */
-    0, PendSV_Handler, SysTick_Handler,
-    /* 100 external interrupts: enough for every board here (the STM32F405
-     * has 82, the AN505 puts its UARTs at 32+). */
-    X10(IRQ_ENTRY, ) X10(IRQ_ENTRY, 1) X10(IRQ_ENTRY, 2) X10(IRQ_ENTRY, 3)
-        X10(IRQ_ENTRY, 4) X10(IRQ_ENTRY, 5) X10(IRQ_ENTRY, 6) X10(IRQ_ENTRY, 7)
-            X10(IRQ_ENTRY, 8) X10(IRQ_ENTRY, 9)};
+        __attribute__((used, section(".vectors"))) const vector __vectors[] = {
+            (vector)(uintptr_t)__stack_end, arch_reset, arch_nmi,
+            arch_fault_entry,                          /* HardFault */
+            arch_fault_entry,                          /* MemManage */
+            arch_fault_entry,                          /* BusFault */
+            arch_fault_entry,                          /* UsageFault */
+            arch_fault_entry,                          /* SecureFault (v8-M) */
+            0, 0, 0, SVC_Handler, arch_irq_unexpected, /* DebugMonitor */
+            0, PendSV_Handler, SysTick_Handler,
+            /* 100 external interrupts: enough for every board here (the
+             * STM32F405 has 82, the AN505 puts its UARTs at 32+). */
+            X10(IRQ_ENTRY, ) X10(IRQ_ENTRY, 1) X10(IRQ_ENTRY, 2)
+                X10(IRQ_ENTRY, 3) X10(IRQ_ENTRY, 4) X10(IRQ_ENTRY, 5)
+                    X10(IRQ_ENTRY, 6) X10(IRQ_ENTRY, 7) X10(IRQ_ENTRY, 8)
+                        X10(IRQ_ENTRY, 9)};
 
 void arch_reset(void)
 {
