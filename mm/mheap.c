@@ -23,8 +23,8 @@
  * the request may be skipped for a longer one (good-fit, not best-fit).
  *
  * Span descriptors come from metadata pages (MSPAN_META spans), one page
- * at a time, and are recycled on a free list; the first few come from the
- * runtime-private segment, to describe the page maps themselves.
+ * at a time, and are recycled on a free list; each region's first
+ * descriptor page sits right after its page map.
  */
 #include "mm/mheap.h"
 
@@ -33,10 +33,6 @@
 #include "tern.h"
 
 struct mheap mheap TERN_PRIVATE;
-
-/* Descriptors for each region's map span and first free span, before
- * any metadata page exists. */
-static struct mspan boot_desc[2 * MM_MAX_REGIONS] TERN_PRIVATE;
 
 _Static_assert((MM_PAGE_SIZE & (MM_PAGE_SIZE - 1)) == 0,
                "page size must be a power of two");
@@ -242,17 +238,14 @@ static void reserve_descriptors(uint32_t n)
 
 void mheap_init(const struct mm_region *rg, int n)
 {
-    int boot = 0;
-
     memset(&mheap, 0, sizeof mheap);
-    memset(boot_desc, 0, sizeof boot_desc);
     for (int i = 0; i < n && mheap.nregions < MM_MAX_REGIONS; i++) {
         uintptr_t base =
             (rg[i].start + MM_PAGE_SIZE - 1) & ~(uintptr_t)(MM_PAGE_SIZE - 1);
         uintptr_t end = rg[i].end & ~(uintptr_t)(MM_PAGE_SIZE - 1);
         struct mheap_region *r;
-        struct mspan *map, *free;
-        uint32_t npages, mpages;
+        struct mspan *d;
+        uint32_t npages, mpages, per_page = MM_PAGE_SIZE / sizeof(struct mspan);
 
         if (end <= base)
             continue;
@@ -260,7 +253,7 @@ void mheap_init(const struct mm_region *rg, int n)
         mpages =
             (uint32_t)((npages * sizeof(struct mspan *) + MM_PAGE_SIZE - 1) /
                        MM_PAGE_SIZE);
-        if (npages < mpages + 2)
+        if (npages < mpages + 3)
             continue; /* too small to be worth a map */
         r = &mheap.regions[mheap.nregions++];
         r->base = base;
@@ -269,18 +262,33 @@ void mheap_init(const struct mm_region *rg, int n)
         r->map = (struct mspan **)base;
         memset(r->map, 0, npages * sizeof(struct mspan *));
 
-        map = &boot_desc[boot++];
-        map->base = base;
-        map->npages = mpages;
-        map->state = MSPAN_META;
-        map_range(map, 0, mpages);
+        /* The page after the map holds the first descriptors: its own,
+         * the map's, the first free span's, and spares. */
+        d = (struct mspan *)(base + (uintptr_t)mpages * MM_PAGE_SIZE);
+        memset(d, 0, per_page * sizeof *d);
+        d[0].base = (uintptr_t)d;
+        d[0].npages = 1;
+        d[0].state = MSPAN_META;
+        map_range(&d[0], 0, 1);
+        d[1].base = base;
+        d[1].npages = mpages;
+        d[1].state = MSPAN_META;
+        map_range(&d[1], 0, mpages);
+        d[2].base = base + (uintptr_t)(mpages + 1) * MM_PAGE_SIZE;
+        d[2].npages = npages - mpages - 1;
+        d[2].state = MSPAN_FREE;
+        map_free_ends(&d[2]);
+        list_insert(&d[2]);
+        for (uint32_t k = 3; k < per_page; k++)
+            desc_put(&d[k]);
 
-        free = &boot_desc[boot++];
-        free->base = base + (uintptr_t)mpages * MM_PAGE_SIZE;
-        free->npages = npages - mpages;
-        free->state = MSPAN_FREE;
-        map_free_ends(free);
-        list_insert(free);
+        mheap.total_pages += npages;
+        mheap.map_pages += mpages;
+        mheap.desc_pages++;
+        mheap.pages[MSPAN_META] += mpages + 1;
+        mheap.pages[MSPAN_FREE] += npages - mpages - 1;
+        mheap.desc_total += per_page;
+        mheap.desc_inuse += 3;
 
         /* One descriptor per page is the most that can ever be in use;
          * reserve that when it costs at most 1/32 of the region (4 KiB
@@ -291,12 +299,6 @@ void mheap_init(const struct mm_region *rg, int n)
                                       sizeof(struct mspan));
             reserve_descriptors(npages < cap ? npages : cap);
         }
-        mheap.total_pages += npages;
-        mheap.map_pages += mpages;
-        mheap.pages[MSPAN_META] += mpages;
-        mheap.pages[MSPAN_FREE] += npages - mpages;
-        mheap.desc_total += 2;
-        mheap.desc_inuse += 2;
     }
     mheap.min_free_pages = mheap.pages[MSPAN_FREE];
 }

@@ -10,7 +10,7 @@
 /* Free lists: two-level segregated by run length (TLSF-style). */
 #define MHEAP_SL_BITS  2
 #define MHEAP_SL_COUNT (1 << MHEAP_SL_BITS)
-#define MHEAP_FL_COUNT 28
+#define MHEAP_FL_COUNT 20 /* runs up to 2^21 pages */
 
 struct mheap_region {
     uintptr_t base;     /* first page */

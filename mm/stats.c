@@ -27,8 +27,7 @@ void mm_read_stats(struct mm_stats *st)
     st->stack_sys = (uint64_t)mheap.pages[MSPAN_STACK] * MM_PAGE_SIZE;
     st->stack_inuse = st->stack_sys - (uint64_t)stackpool.pages * MM_PAGE_SIZE;
     st->mspan_inuse = (uint64_t)mheap.desc_inuse * sizeof(struct mspan);
-    st->mspan_sys = (uint64_t)mheap.desc_pages * MM_PAGE_SIZE +
-                    2 * MM_MAX_REGIONS * sizeof(struct mspan);
+    st->mspan_sys = (uint64_t)mheap.desc_pages * MM_PAGE_SIZE;
     st->mcache_inuse = sizeof(struct mcache);
     st->other_sys = (uint64_t)mheap.map_pages * MM_PAGE_SIZE + sizeof(mcentral);
     st->largest_free = (uint64_t)mheap_largest_free() * MM_PAGE_SIZE;
