@@ -159,7 +159,33 @@ test: deps
 	@$(MAKE) --no-print-directory -s test-target
 	@tools/run-tests $(BOARDS)
 
+# The benchmark image: the runtime, tests/bench, and (on newlib boards)
+# newlib-nano's own malloc and free, extracted from the toolchain's
+# libc_nano.a with their symbols renamed, as the in-image baseline.
+BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
+BENCH_OBJS := $(call obj,$(BENCH_SRCS))
+ifeq ($(LIBC),newlib)
+NANO_LIB = $(shell $(CC) $(CPU_FLAGS) -print-file-name=libc_nano.a)
+NANO_OBJS := $(B)/nano/nano-mallocr.o $(B)/nano/nano-freer.o
+NANO_RENAME := --redefine-sym _malloc_r=nano_malloc_r \
+	--redefine-sym _free_r=nano_free_r --redefine-sym _sbrk_r=nano_sbrk_r \
+	--redefine-sym __malloc_lock=nano_malloc_lock \
+	--redefine-sym __malloc_unlock=nano_malloc_unlock \
+	--redefine-sym __malloc_free_list=nano_malloc_free_list \
+	--redefine-sym __malloc_sbrk_start=nano_malloc_sbrk_start
+$(B)/nano/nano-%.o: $(BOARD_DIR)/board.mk
+	@mkdir -p $(dir $@)
+	$(Q)cd $(dir $@) && $(CROSS)ar x $(NANO_LIB) lib_a-nano-$*.o
+	$(Q)$(OBJCOPY) $(NANO_RENAME) $(dir $@)lib_a-nano-$*.o $@
+$(BENCH_OBJS): CFLAGS += -DBENCH_NEWLIB
+endif
+
+$(B)/bench.elf: $(RUNTIME_OBJS) $(BENCH_OBJS) tests/harness/harness.c $(NANO_OBJS) $(BOARD_DIR)/memory.ld linker/$(ARCH).ld
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -Wl,-Map=$(@:.elf=.map) -o $@ $(RUNTIME_OBJS) $(BENCH_OBJS) $(B)/obj/tests/harness/harness.o $(NANO_OBJS) $(ARCH_LIBS)
+
 bench: all
+	@$(MAKE) --no-print-directory BOARD=$(BOARD) $(B)/bench.elf $(B)/obj/tests/harness/harness.o
 	@tools/run-bench $(B)/qemu.env $(B)
 
 size: all

@@ -1,0 +1,55 @@
+/*
+ * tests/bench/bench.h - measuring instructions on the board, under QEMU's
+ * deterministic -icount (tools/run-bench passes the shift on the boot
+ * command line as "icount=N": one instruction is 2^N virtual ns).
+ *
+ * The tick timer is slowed to its longest period while benchmarks run, and
+ * each measured section runs with interrupts masked, so no tick lands in
+ * it.  A measurement is timer counts converted to instructions, minus the
+ * cost of an empty measurement.  Figures are deterministic: the same image
+ * gives the same numbers on every run.
+ */
+#ifndef TESTS_BENCH_BENCH_H
+#define TESTS_BENCH_BENCH_H
+
+#include <stdint.h>
+
+#include "arch/arch.h"
+#include "kernel/board.h"
+
+/* Prepare the clock (slow tick, conversion factors).  Returns 0, or -1 if
+ * the board's timer is too coarse for per-operation figures. */
+int bench_init(void);
+void bench_fini(void);
+
+/* Timer counts now (wrapping at the tick period); interrupts masked. */
+static inline uint32_t bench_counts(void)
+{
+    return board_timer_elapsed();
+}
+
+/* Counts from a to b, allowing one wrap. */
+uint32_t bench_delta(uint32_t a, uint32_t b);
+
+/* Instructions x 100 for d counts, minus the empty-measurement cost. */
+uint64_t bench_insns100(uint32_t d);
+
+/* Print "BENCH id value unit [vs base value ratio r]"; values are
+ * instructions x 100 (printed with two decimals); base may be NULL. */
+void bench_report(const char *id, uint64_t v100, const char *unit,
+                  const char *base, uint64_t b100);
+
+/* Measure one statement: *out += its instructions x 100. */
+#define BENCH_ONE(out, stmt)                                                   \
+    do {                                                                       \
+        unsigned long s_ = arch_irq_save();                                    \
+        uint32_t a_ = bench_counts();                                          \
+        stmt;                                                                  \
+        uint32_t b_ = bench_counts();                                          \
+        arch_irq_restore(s_);                                                  \
+        (out) = bench_insns100(bench_delta(a_, b_));                           \
+    } while (0)
+
+void bench_alloc(void);
+
+#endif /* TESTS_BENCH_BENCH_H */
