@@ -35,13 +35,13 @@ GIT := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wundef
 CFLAGS := -std=c11 $(WARN) -ffreestanding -O2 -g \
 	-ffunction-sections -fdata-sections -fno-common -MMD -MP \
-	-Iinclude -I. $(ARCH_CFLAGS) $(BOARD_DEFS) \
+	-Iinclude -I. -Iarch/$(ARCH) $(ARCH_CFLAGS) $(BOARD_DEFS) \
 	-DBOARD_NAME='"$(BOARD)"' -DBOARD_CPU_HZ=$(BOARD_CPU_HZ)u \
 	-DTERN_PAGE_SIZE=$(PAGE_SIZE) -DTERN_GIT='"$(GIT)"'
 ifneq ($(SBRK_ARENA),)
 CFLAGS += -DTERN_SBRK_ARENA=$(SBRK_ARENA)
 endif
-ASFLAGS := $(ARCH_CFLAGS) -g -MMD -MP -Iinclude -I.
+ASFLAGS := $(ARCH_CFLAGS) -g -MMD -MP -Iinclude -I. -Iarch/$(ARCH)
 LDFLAGS := $(ARCH_LDFLAGS) -L$(BOARD_DIR) -Wl,--gc-sections -Wl,--no-warn-rwx-segments
 
 # --- sources ---------------------------------------------------------------
@@ -74,7 +74,7 @@ OUTPUTS := $(foreach i,$(IMAGES),$(i) $(i:.elf=.bin) $(i:.elf=.hex))
 # --- targets ---------------------------------------------------------------
 
 .PHONY: all images deps run test test-host test-target bench size gdb \
-	clean format-check format sizeclasses
+	clean format-check format sizeclasses bench-doc
 .DEFAULT_GOAL := all
 
 all: deps
@@ -130,7 +130,7 @@ run: all
 HOST_CC := gcc
 HOST_CFLAGS := -std=c11 $(WARN) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
-	-D_DEFAULT_SOURCE -Iinclude -I. -DBOARD_NAME='"host"' -MMD -MP \
+	-D_DEFAULT_SOURCE -Iinclude -I. -Iarch/host -DBOARD_NAME='"host"' -MMD -MP \
 	-DTERN_PAGE_SIZE=4096
 HOST_SRCS := kernel/fmt.c kernel/console.c kernel/panic.c kernel/segments.c \
 	kernel/time.c arch/host/arch.c tests/harness/harness.c $(MM_SRCS) \
@@ -184,6 +184,12 @@ $(B)/bench.elf: $(RUNTIME_OBJS) $(BENCH_OBJS) tests/harness/harness.c $(NANO_OBJ
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -Wl,-Map=$(@:.elf=.map) -o $@ $(RUNTIME_OBJS) $(BENCH_OBJS) $(B)/obj/tests/harness/harness.o $(NANO_OBJS) $(ARCH_LIBS)
 
+# docs/benchmarks.md, from the command's own output on the reference board.
+bench-doc:
+	@$(MAKE) --no-print-directory -s BOARD=mps2-an385 bench > build/bench.out
+	@tools/bench-doc mps2-an385 < build/bench.out > docs/benchmarks.md
+	@echo "  GEN     docs/benchmarks.md"
+
 bench: all
 	@$(MAKE) --no-print-directory BOARD=$(BOARD) $(B)/bench.elf $(B)/obj/tests/harness/harness.o
 	@tools/run-bench $(B)/qemu.env $(B)
@@ -226,4 +232,5 @@ format:
 clean:
 	rm -rf build
 
--include $(RUNTIME_OBJS:.o=.d) $(APP_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(HOST_OBJS:.o=.d)
+-include $(RUNTIME_OBJS:.o=.d) $(APP_OBJS:.o=.d) $(TEST_OBJS:.o=.d) \
+	$(BENCH_OBJS:.o=.d) $(HOST_OBJS:.o=.d)

@@ -84,12 +84,16 @@ const char *arch_cmdline(void);
 
 /* --- interrupts --- */
 
-/* Mask interrupts and return the previous mask state, for
- * arch_irq_restore().  Nests.  Cost: 2-3 instructions. */
-unsigned long arch_irq_save(void);
-
-/* Restore the mask state returned by the matching arch_irq_save(). */
-void arch_irq_restore(unsigned long state);
+/*
+ * unsigned long arch_irq_save(void);
+ *     Mask interrupts and return the previous mask state, for
+ *     arch_irq_restore().  Nests.  Cost: 2-3 instructions.
+ * void arch_irq_restore(unsigned long state);
+ *     Restore the mask state returned by the matching arch_irq_save().
+ *
+ * These two are on every allocation's fast path, so each port defines them
+ * static inline in its arch_inline.h (arch/<arch>/, on the include path).
+ */
 
 /* Unmask interrupts unconditionally (boot, idle loop). */
 void arch_irq_enable(void);
@@ -146,5 +150,7 @@ void arch_dump_context(void);
 /* Leave: QEMU exits with status (semihosting / isa-debug-exit); on
  * hardware the core halts with interrupts masked. */
 _Noreturn void arch_exit(int status);
+
+#include "arch_inline.h"
 
 #endif /* ARCH_ARCH_H */

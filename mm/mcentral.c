@@ -54,6 +54,7 @@ static struct mspan *grow(unsigned sc)
         return NULL;
     s->spanclass = (uint8_t)sc;
     s->kind = (uint8_t)MM_SPANCLASS_KIND(sc);
+    s->sizeclass = (uint8_t)cls;
     s->elemsize = mm_class_size[cls];
     s->divmul = mm_class_divmul[cls];
     s->nelems = mm_class_nelems[cls];

@@ -144,20 +144,6 @@ static void map_free_ends(struct mspan *s)
     map_range(s, s->npages - 1, 1);
 }
 
-struct mspan *mheap_span_at(uintptr_t addr)
-{
-    struct mheap_region *r = region_of(addr);
-    struct mspan *s;
-
-    if (r == NULL)
-        return NULL;
-    s = r->map[page_of(r, addr)];
-    if (s == NULL || addr < s->base ||
-        addr >= s->base + (uintptr_t)s->npages * MM_PAGE_SIZE)
-        return NULL; /* stale entry inside a free run */
-    return s;
-}
-
 /* --- span descriptors ------------------------------------------------------
  */
 

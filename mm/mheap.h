@@ -61,9 +61,27 @@ struct mspan *mheap_alloc(uint32_t npages, enum mspan_state state);
  * Lock held.  O(1). */
 void mheap_free(struct mspan *s);
 
-/* The span whose page range holds addr, in any state, or NULL.  O(1);
- * lock not needed for in-use spans (their map entries are stable). */
-struct mspan *mheap_span_at(uintptr_t addr);
+#define MM_PAGE_SHIFT ((unsigned)__builtin_ctz(MM_PAGE_SIZE))
+
+/* The span whose page range holds addr, in any state, or NULL.  O(regions)
+ * = O(1); lock not needed for in-use spans (their map entries are stable).
+ * A stale map entry inside a free run is caught by the range check. */
+static inline struct mspan *mheap_span_at(uintptr_t addr)
+{
+    for (int i = 0; i < mheap.nregions; i++) {
+        const struct mheap_region *r = &mheap.regions[i];
+        uintptr_t off = addr - r->base;
+
+        if (off < r->end - r->base) {
+            struct mspan *s = r->map[off >> MM_PAGE_SHIFT];
+            if (s != NULL &&
+                addr - s->base < ((uintptr_t)s->npages << MM_PAGE_SHIFT))
+                return s;
+            return NULL;
+        }
+    }
+    return NULL;
+}
 
 /* Pages in the longest free run.  Lock held.  O(1). */
 uint32_t mheap_largest_free(void);

@@ -172,14 +172,6 @@ static void *refill(struct mcache *c, unsigned sc)
     return span_take(s);
 }
 
-static void count_alloc(unsigned cls, size_t bytes)
-{
-    mmc.mallocs++;
-    mmc.total_alloc += bytes;
-    mmc.heap_alloc += bytes;
-    mmc.class_mallocs[cls]++;
-}
-
 static void *alloc_large(size_t size, unsigned kind)
 {
     uint32_t npages;
@@ -207,7 +199,8 @@ static void *alloc_large(size_t size, unsigned kind)
     s->inline_bits[1] = 0;
     s->list = MSPAN_LIST_NONE;
     mmc.large_bytes += (uint64_t)npages * MM_PAGE_SIZE;
-    count_alloc(0, (size_t)npages * MM_PAGE_SIZE);
+    mmc.large_total += (uint64_t)npages * MM_PAGE_SIZE;
+    mmc.class_mallocs[0]++;
     return (void *)s->base;
 }
 
@@ -238,7 +231,7 @@ static void *alloc_tiny(struct mcache *c, size_t size)
         if (p == NULL)
             return NULL;
         memset(p, 0, TINY_SIZE);
-        count_alloc(cls, TINY_SIZE);
+        mmc.class_mallocs[cls]++;
         /* Keep the block with more room left as the tiny block. */
         if (c->tiny == 0 || size < c->tinyoffset) {
             c->tiny = (uintptr_t)p;
@@ -248,12 +241,14 @@ static void *alloc_tiny(struct mcache *c, size_t size)
     }
 }
 
-void *mm_alloc(size_t size, unsigned kind, unsigned flags)
+/* The slow path of mm_alloc: large and tiny objects, and a cached span
+ * without a free-list object. */
+static __attribute__((noinline)) void *alloc_slow(size_t size, unsigned kind,
+                                                  unsigned flags)
 {
     struct mcache *c = &mcache0;
     unsigned long irq;
     unsigned cls, sc;
-    struct mspan *s;
     void *p;
 
     if (size == 0)
@@ -273,14 +268,45 @@ void *mm_alloc(size_t size, unsigned kind, unsigned flags)
     }
     cls = mm_size_class(size);
     sc = MM_SPANCLASS(cls, kind);
-    s = c->alloc[sc];
-    p = s ? span_take(s) : NULL;
+    p = c->alloc[sc] ? span_take(c->alloc[sc]) : NULL;
     if (p == NULL)
         p = refill(c, sc);
     if (p != NULL)
-        count_alloc(cls, mm_class_size[cls]);
+        mmc.class_mallocs[cls]++;
     mm_unlock(irq);
     if (p != NULL && (flags & MM_ZERO))
+        memset(p, 0, mm_class_size[cls]);
+    return p;
+}
+
+void *mm_alloc(size_t size, unsigned kind, unsigned flags)
+{
+    unsigned cls, sc;
+    unsigned long irq;
+    struct mspan *s;
+    void *p;
+    uint32_t i;
+
+    /* Steps 3 and 4 for an object on its span's free list: the common
+     * case, straight-line. */
+    if (size - 1 >= MM_MAX_SMALL ||
+        (kind == MM_KIND_NOSCAN && size < TINY_SIZE))
+        return alloc_slow(size, kind, flags);
+    cls = mm_size_class(size);
+    sc = MM_SPANCLASS(cls, kind);
+    irq = mm_lock();
+    s = mcache0.alloc[sc];
+    if (s == NULL || (p = s->freelist) == NULL) {
+        mm_unlock(irq);
+        return alloc_slow(size, kind, flags);
+    }
+    s->freelist = *(void **)p;
+    i = mm_object_index(s, (uintptr_t)p);
+    s->allocbits[i / 32] |= 1u << (i % 32);
+    s->nalloc++;
+    mmc.class_mallocs[cls]++;
+    mm_unlock(irq);
+    if (flags & MM_ZERO)
         memset(p, 0, mm_class_size[cls]);
     return p;
 }
@@ -324,7 +350,8 @@ _Noreturn static void bad_free(const char *what, const void *p)
 
 /* The manual object at p, checked: its span, its index.  Fatal if p is
  * not the base of an allocated manual object.  Lock held. */
-static struct mspan *checked_object(const void *p, uint32_t *index)
+static inline __attribute__((always_inline)) struct mspan *
+checked_object(const void *p, uint32_t *index)
 {
     struct mspan *s = mheap_span_at((uintptr_t)p);
     uint32_t i;
@@ -355,22 +382,18 @@ void mm_free(void *p)
         return;
     irq = mm_lock();
     s = checked_object(p, &i);
-    mmc.frees++;
     if (s->state == MSPAN_LARGE) {
-        uint64_t bytes = (uint64_t)s->npages * MM_PAGE_SIZE;
-        mmc.heap_alloc -= bytes;
-        mmc.large_bytes -= bytes;
+        mmc.large_bytes -= (uint64_t)s->npages * MM_PAGE_SIZE;
         mmc.class_frees[0]++;
         mheap_free(s);
     } else {
-        unsigned cls = MM_SPANCLASS_CLASS(s->spanclass);
         s->allocbits[i / 32] &= ~(1u << (i % 32));
         *(void **)p = s->freelist;
         s->freelist = p;
         s->nalloc--;
-        mmc.heap_alloc -= mm_class_size[cls];
-        mmc.class_frees[cls]++;
-        mcentral_freed(s);
+        mmc.class_frees[s->sizeclass]++;
+        if (s->list != MSPAN_LIST_NONE) /* no mcache holds it */
+            mcentral_freed(s);
     }
     mm_unlock(irq);
 }

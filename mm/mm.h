@@ -46,12 +46,14 @@ struct mspan {
     struct mspan *next;
     struct mspan *prev;
     /* fixed while the span is in use: */
-    uintptr_t base;     /* first byte, page aligned */
-    uint32_t npages;    /* pages in the run */
-    uint8_t state;      /* enum mspan_state */
-    uint8_t spanclass;  /* MM_SPANCLASS(class, kind); 0 if not small */
-    uint8_t kind;       /* MM_KIND_* (small and large spans) */
-    uint8_t list;       /* which list holds it: MSPAN_LIST_* */
+    uintptr_t base;    /* first byte, page aligned */
+    uint32_t npages;   /* pages in the run */
+    uint8_t state;     /* enum mspan_state */
+    uint8_t spanclass; /* MM_SPANCLASS(class, kind); 0 if not small */
+    uint8_t kind;      /* MM_KIND_* (small and large spans) */
+    uint8_t list;      /* which list holds it: MSPAN_LIST_* */
+    uint8_t sizeclass; /* size class of a small span */
+    uint8_t pad8[3];
     uint32_t elemsize;  /* bytes per object (large: the request) */
     uint32_t divmul;    /* reciprocal of elemsize (mm/sizeclass.h) */
     uint16_t nelems;    /* objects in the span */

@@ -14,16 +14,14 @@ struct mcache {
     size_t tinyoffset;                       /* bytes of it used */
 };
 
-/* Fast counters, updated under the mm lock. */
+/* Fast counters, updated under the mm lock.  The allocation fast path
+ * touches one of them; the MemStats totals are sums (mm/stats.c). */
 struct mm_counters {
-    uint64_t mallocs;     /* objects (tiny blocks and large included) */
-    uint64_t tiny_allocs; /* objects packed into an existing tiny block */
-    uint64_t frees;
-    uint64_t total_alloc;                   /* bytes */
-    uint64_t heap_alloc;                    /* bytes allocated now */
-    uint64_t large_bytes;                   /* bytes in large objects now */
-    uint64_t class_mallocs[MM_NUM_CLASSES]; /* [0]: large */
+    uint64_t class_mallocs[MM_NUM_CLASSES]; /* objects; [0]: large */
     uint64_t class_frees[MM_NUM_CLASSES];
+    uint64_t tiny_allocs; /* objects packed into an existing tiny block */
+    uint64_t large_total; /* bytes of large objects, ever */
+    uint64_t large_bytes; /* bytes of large objects now */
 };
 
 /* Stack pool (mm/stack.c). */

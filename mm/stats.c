@@ -13,10 +13,18 @@ void mm_read_stats(struct mm_stats *st)
     unsigned long irq = mm_lock();
 
     memset(st, 0, sizeof *st);
-    st->total_alloc = mmc.total_alloc;
-    st->mallocs = mmc.mallocs + mmc.tiny_allocs;
-    st->frees = mmc.frees;
-    st->heap_alloc = mmc.heap_alloc;
+    st->mallocs = mmc.tiny_allocs;
+    st->total_alloc = mmc.large_total;
+    st->heap_alloc = mmc.large_bytes;
+    for (unsigned c = 0; c < MM_NUM_CLASSES; c++) {
+        st->mallocs += mmc.class_mallocs[c];
+        st->frees += mmc.class_frees[c];
+        if (c > 0) {
+            st->total_alloc += mmc.class_mallocs[c] * mm_class_size[c];
+            st->heap_alloc +=
+                (mmc.class_mallocs[c] - mmc.class_frees[c]) * mm_class_size[c];
+        }
+    }
     st->heap_objects = st->mallocs - st->frees;
     st->heap_inuse =
         (uint64_t)(mheap.pages[MSPAN_SMALL] + mheap.pages[MSPAN_LARGE]) *
@@ -156,11 +164,20 @@ const char *mm_verify(void)
         if (err != NULL)
             goto out;
     }
-    if (bytes != mmc.heap_alloc)
-        err = "heap_alloc differs from the recount";
-    else if (objects != mmc.mallocs - mmc.frees)
-        err = "live objects differ from the recount";
-    else if (pooled != stackpool.pages)
+    {
+        uint64_t alloc = mmc.large_bytes, live = 0;
+        for (unsigned c = 0; c < MM_NUM_CLASSES; c++) {
+            live += mmc.class_mallocs[c] - mmc.class_frees[c];
+            if (c > 0)
+                alloc += (mmc.class_mallocs[c] - mmc.class_frees[c]) *
+                         mm_class_size[c];
+        }
+        if (bytes != alloc)
+            err = "heap_alloc differs from the recount";
+        else if (objects != live)
+            err = "live objects differ from the recount";
+    }
+    if (err == NULL && pooled != stackpool.pages)
         err = "stack pool pages differ from the recount";
 out:
     mm_unlock(irq);

@@ -142,19 +142,6 @@ void arch_init(void)
 
 /* --- interrupts --- */
 
-unsigned long arch_irq_save(void)
-{
-    unsigned long primask;
-
-    __asm__ volatile("mrs %0, primask\n\tcpsid i" : "=r"(primask)::"memory");
-    return primask;
-}
-
-void arch_irq_restore(unsigned long state)
-{
-    __asm__ volatile("msr primask, %0" ::"r"(state) : "memory");
-}
-
 void arch_irq_enable(void)
 {
     __asm__ volatile("cpsie i" ::: "memory");

@@ -12,8 +12,9 @@
 
 #include "arch/host/host.h"
 
+unsigned long host_masked;
+
 static struct {
-    unsigned long masked;
     void (*irq_source)(void);
 } host;
 
@@ -42,21 +43,9 @@ const char *arch_cmdline(void)
     return "";
 }
 
-unsigned long arch_irq_save(void)
-{
-    unsigned long s = host.masked;
-    host.masked = 1;
-    return s;
-}
-
-void arch_irq_restore(unsigned long state)
-{
-    host.masked = state;
-}
-
 void arch_irq_enable(void)
 {
-    host.masked = 0;
+    host_masked = 0;
 }
 
 bool arch_in_isr(void)
@@ -66,7 +55,7 @@ bool arch_in_isr(void)
 
 bool host_irq_masked(void)
 {
-    return host.masked != 0;
+    return host_masked != 0;
 }
 
 void host_set_irq_source(void (*fn)(void))

@@ -72,19 +72,6 @@ const char *arch_cmdline(void)
 
 /* --- interrupts --- */
 
-unsigned long arch_irq_save(void)
-{
-    unsigned long flags;
-
-    __asm__ volatile("pushfl\n\tpopl %0\n\tcli" : "=r"(flags) : : "memory");
-    return flags;
-}
-
-void arch_irq_restore(unsigned long state)
-{
-    __asm__ volatile("pushl %0\n\tpopfl" : : "r"(state) : "memory", "cc");
-}
-
 void arch_irq_enable(void)
 {
     __asm__ volatile("sti" ::: "memory");

@@ -1,0 +1,21 @@
+/*
+ * arch/cortex-m/arch_inline.h - the hot part of the arch contract, inline.
+ * See arch/arch.h.
+ */
+#ifndef ARCH_CORTEX_M_ARCH_INLINE_H
+#define ARCH_CORTEX_M_ARCH_INLINE_H
+
+static inline unsigned long arch_irq_save(void)
+{
+    unsigned long primask;
+
+    __asm__ volatile("mrs %0, primask\n\tcpsid i" : "=r"(primask)::"memory");
+    return primask;
+}
+
+static inline void arch_irq_restore(unsigned long state)
+{
+    __asm__ volatile("msr primask, %0" ::"r"(state) : "memory");
+}
+
+#endif /* ARCH_CORTEX_M_ARCH_INLINE_H */

@@ -1,0 +1,22 @@
+/*
+ * arch/host/arch_inline.h - the hot part of the arch contract, inline, for
+ * the host port: "masking" is a flag tests can observe (arch/host/host.h).
+ */
+#ifndef ARCH_HOST_ARCH_INLINE_H
+#define ARCH_HOST_ARCH_INLINE_H
+
+extern unsigned long host_masked;
+
+static inline unsigned long arch_irq_save(void)
+{
+    unsigned long s = host_masked;
+    host_masked = 1;
+    return s;
+}
+
+static inline void arch_irq_restore(unsigned long state)
+{
+    host_masked = state;
+}
+
+#endif /* ARCH_HOST_ARCH_INLINE_H */

@@ -1,0 +1,21 @@
+/*
+ * arch/x86/arch_inline.h - the hot part of the arch contract, inline.
+ * See arch/arch.h.
+ */
+#ifndef ARCH_X86_ARCH_INLINE_H
+#define ARCH_X86_ARCH_INLINE_H
+
+static inline unsigned long arch_irq_save(void)
+{
+    unsigned long flags;
+
+    __asm__ volatile("pushfl\n\tpopl %0\n\tcli" : "=r"(flags) : : "memory");
+    return flags;
+}
+
+static inline void arch_irq_restore(unsigned long state)
+{
+    __asm__ volatile("pushl %0\n\tpopfl" : : "r"(state) : "memory", "cc");
+}
+
+#endif /* ARCH_X86_ARCH_INLINE_H */
