@@ -141,12 +141,6 @@ bool arch_probe_read(uintptr_t addr);
 
 /* --- faults and exit --- */
 
-/*
- * Print the CPU state a fatal report needs when no fault frame exists
- * (panic, assert): the stack pointer, the return address of the caller.
- */
-void arch_dump_context(void);
-
 /* Leave: QEMU exits with status (semihosting / isa-debug-exit); on
  * hardware the core halts with interrupts masked. */
 _Noreturn void arch_exit(int status);

@@ -64,6 +64,20 @@ void fatal_set_exit_hook(void (*fn)(void))
     fatal.exit_hook = fn;
 }
 
+/* The default dump: the one thread of control before the scheduler. */
+static void dump_main_context(void)
+{
+    size_t n;
+    const struct tern_segment *t = tern_segments(&n);
+
+    fatal_printf("\tsp=%p", (void *)arch_sp());
+    for (size_t i = 0; i < n; i++)
+        if (t[i].kind == TERN_SEG_STACK)
+            fatal_printf(" stack=[%p, %p)", (void *)t[i].start,
+                         (void *)t[i].end);
+    fatal_printf(" caller=%p\n", __builtin_return_address(0));
+}
+
 _Noreturn void fatal_end(void)
 {
     fatal_printf("\n");
@@ -71,7 +85,7 @@ _Noreturn void fatal_end(void)
         fatal.dump_hook();
     } else {
         fatal_printf("goroutine 0 [running, no scheduler]:\n");
-        arch_dump_context();
+        dump_main_context();
     }
     if (fatal.exit_hook)
         fatal.exit_hook();

@@ -268,16 +268,6 @@ uintptr_t arch_sp(void)
     return sp;
 }
 
-void arch_dump_context(void)
-{
-    extern char __stack_start[], __stack_end[];
-
-    fatal_printf(
-        "\tsp=0x%08lx stack=[0x%08lx, 0x%08lx) caller=%p\n",
-        (unsigned long)arch_sp(), (unsigned long)(uintptr_t)__stack_start,
-        (unsigned long)(uintptr_t)__stack_end, __builtin_return_address(0));
-}
-
 _Noreturn void arch_exit(int status)
 {
     (void)arch_irq_save();

@@ -108,11 +108,6 @@ bool arch_probe_read(uintptr_t addr)
     return true;
 }
 
-void arch_dump_context(void)
-{
-    printf("\tsp=%p (host)\n", __builtin_frame_address(0));
-}
-
 _Noreturn void arch_exit(int status)
 {
     fflush(stdout);

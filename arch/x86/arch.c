@@ -131,16 +131,6 @@ bool arch_probe_read(uintptr_t addr)
     return true; /* RAM size comes from the loader, not from probing */
 }
 
-void arch_dump_context(void)
-{
-    extern char __stack_start[], __stack_end[];
-
-    fatal_printf(
-        "\tsp=0x%08lx stack=[0x%08lx, 0x%08lx) caller=%p\n",
-        (unsigned long)arch_sp(), (unsigned long)(uintptr_t)__stack_start,
-        (unsigned long)(uintptr_t)__stack_end, __builtin_return_address(0));
-}
-
 _Noreturn void arch_exit(int status)
 {
     (void)arch_irq_save();
