@@ -274,38 +274,51 @@ void bench_alloc(void)
     bench_report("alloc.random.free_max", rt.free_max, "insns",
                  rn.free_max ? "newlib-nano" : NULL, rn.free_max);
 
-    /* Utilisation: both on arenas of the same size; Tern's heap is
-     * re-made over a block of its own, so this runs last. */
+    /* Utilisation: both allocators on arenas of the same size, at two
+     * sizes (segregated size classes waste up to a span per class, which
+     * weighs more on a small arena).  Tern's heap is re-made over a block
+     * of its own each time, so this runs last: the blocks were all carved
+     * from the original heap first. */
     {
-        size_t size, cap = 4096;
+        static const size_t want[2] = {256 * 1024, 1024 * 1024};
+        static const char *const ids[2] = {"alloc.util256k", "alloc.util"};
+        size_t cap = 4096, size[2];
         void **live = tern_malloc(cap * sizeof(void *));
         size_t *sizes = tern_malloc(cap * sizeof(size_t));
-        uint8_t *arena_t;
-        uint64_t ut, un = 0;
+        uint8_t *arena_t[2], *arena_n[2];
+        uint64_t ut, un[2] = {0, 0};
 
+        tern_assert(live && sizes);
+        mm_trim();
         mm_read_stats(&st);
-        size = st.heap_idle / 4 < 256 * 1024 ? st.heap_idle / 4 : 256 * 1024;
-        arena_t = tern_malloc(size);
-
-        tern_assert(live && sizes && arena_t);
+        for (int k = 0; k < 2; k++) {
+            size[k] = st.heap_idle / 8 < want[k] ? st.heap_idle / 8 : want[k];
+            arena_t[k] = tern_malloc(size[k]);
+            arena_n[k] = tern_malloc(size[k]);
+            tern_assert(arena_t[k] && arena_n[k]);
+        }
 #if defined(BENCH_NEWLIB)
-        {
-            uint8_t *arena_n = tern_malloc(size);
-            tern_assert(arena_n != NULL);
-            nano_reset(arena_n, size);
-            un = util(&nano, live, sizes, (int)cap);
+        for (int k = 0; k < 2; k++) {
+            nano_reset(arena_n[k], size[k]);
+            un[k] = util(&nano, live, sizes, (int)cap);
         }
 #endif
-        mm_init_regions(
-            &(struct mm_region){(uintptr_t)arena_t, (uintptr_t)arena_t + size},
-            1);
-        ut = util(&tern, live, sizes, (int)cap);
-        /* bytes x 100 so that bench_report prints them as they are */
-        tern_printf("BENCH alloc.util %lu bytes", (unsigned long)ut);
-        if (un)
-            tern_printf(" vs newlib-nano %lu ratio %lu.%02lu",
-                        (unsigned long)un, (unsigned long)(ut * 100 / un / 100),
-                        (unsigned long)(ut * 100 / un % 100));
-        tern_printf("\n");
+        tern_printf("bench: alloc.util256k on %lu-byte arenas, alloc.util on "
+                    "%lu-byte arenas\n",
+                    (unsigned long)size[0], (unsigned long)size[1]);
+        for (int k = 0; k < 2; k++) {
+            mm_init_regions(
+                &(struct mm_region){(uintptr_t)arena_t[k],
+                                    (uintptr_t)arena_t[k] + size[k]},
+                1);
+            ut = util(&tern, live, sizes, (int)cap);
+            tern_printf("BENCH %s %lu bytes", ids[k], (unsigned long)ut);
+            if (un[k])
+                tern_printf(" vs newlib-nano %lu ratio %lu.%02lu",
+                            (unsigned long)un[k],
+                            (unsigned long)(ut * 100 / un[k] / 100),
+                            (unsigned long)(ut * 100 / un[k] % 100));
+            tern_printf("\n");
+        }
     }
 }
