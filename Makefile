@@ -74,7 +74,7 @@ OUTPUTS := $(foreach i,$(IMAGES),$(i) $(i:.elf=.bin) $(i:.elf=.hex))
 # --- targets ---------------------------------------------------------------
 
 .PHONY: all images deps run test test-host test-target bench size gdb \
-	clean format-check format sizeclasses bench-doc
+	clean format-check format sizeclasses bench-doc bench-host deps-bench
 .DEFAULT_GOAL := all
 
 all: deps
@@ -184,9 +184,28 @@ $(B)/bench.elf: $(RUNTIME_OBJS) $(BENCH_OBJS) tests/harness/harness.c $(NANO_OBJ
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -Wl,-Map=$(@:.elf=.map) -o $@ $(RUNTIME_OBJS) $(BENCH_OBJS) $(B)/obj/tests/harness/harness.o $(NANO_OBJS) $(ARCH_LIBS)
 
-# docs/benchmarks.md, from the command's own output on the reference board.
+# The same allocator workloads on the host: Tern vs glibc and mimalloc,
+# instructions counted by callgrind (tools/bench-host).
+$(HOST_B)/alloc-host: tests/bench-host/alloc_host.c $(MM_SRCS) kernel/fmt.c \
+		kernel/panic.c kernel/console.c kernel/segments.c kernel/time.c \
+		arch/host/arch.c tests/host/fake_board.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTLD  $@")
+	$(Q)$(HOST_CC) -std=c11 $(WARN) -O2 -g -D_DEFAULT_SOURCE -Iinclude -I. \
+		-Iarch/host -DBOARD_NAME='"host"' -DTERN_PAGE_SIZE=4096 -o $@ $^ \
+		-lmimalloc
+
+bench-host: deps-bench $(HOST_B)/alloc-host
+	@tools/bench-host $(HOST_B)/alloc-host
+
+deps-bench:
+	@tools/install-deps bench
+
+# docs/benchmarks.md, from the commands' own output: the reference board,
+# then the host.
 bench-doc:
 	@$(MAKE) --no-print-directory -s BOARD=mps2-an385 bench > build/bench.out
+	@$(MAKE) --no-print-directory -s bench-host >> build/bench.out
 	@tools/bench-doc mps2-an385 < build/bench.out > docs/benchmarks.md
 	@echo "  GEN     docs/benchmarks.md"
 
