@@ -46,8 +46,8 @@ LDFLAGS := $(ARCH_LDFLAGS) -L$(BOARD_DIR) -Wl,--gc-sections -Wl,--no-warn-rwx-se
 
 # --- sources ---------------------------------------------------------------
 
-KERNEL_SRCS := kernel/boot.c kernel/console.c kernel/fmt.c kernel/layout.c \
-	kernel/panic.c kernel/segments.c kernel/time.c
+KERNEL_SRCS := kernel/boot.c kernel/canary.c kernel/console.c kernel/fmt.c \
+	kernel/layout.c kernel/panic.c kernel/segments.c kernel/time.c
 ifeq ($(LIBC),newlib)
 KERNEL_SRCS += kernel/syscalls.c
 else
@@ -133,6 +133,7 @@ HOST_CFLAGS := -std=c11 $(WARN) -O1 -g -fno-omit-frame-pointer \
 	-D_DEFAULT_SOURCE -Iinclude -I. -Iarch/host -DBOARD_NAME='"host"' -MMD -MP \
 	-DTERN_PAGE_SIZE=4096
 HOST_SRCS := kernel/fmt.c kernel/console.c kernel/panic.c kernel/segments.c \
+	kernel/canary.c \
 	kernel/time.c arch/host/arch.c tests/harness/harness.c $(MM_SRCS) \
 	tests/common/mm_model.c \
 	$(sort $(wildcard tests/host/*.c))
@@ -188,6 +189,7 @@ $(B)/bench.elf: $(RUNTIME_OBJS) $(BENCH_OBJS) tests/harness/harness.c $(NANO_OBJ
 # instructions counted by callgrind (tools/bench-host).
 $(HOST_B)/alloc-host: tests/bench-host/alloc_host.c $(MM_SRCS) kernel/fmt.c \
 		kernel/panic.c kernel/console.c kernel/segments.c kernel/time.c \
+		kernel/canary.c \
 		arch/host/arch.c tests/host/fake_board.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTLD  $@")

@@ -18,6 +18,7 @@
  */
 #include "arch/arch.h"
 #include "kernel/board.h"
+#include "kernel/canary.h"
 #include "kernel/console.h"
 #include "kernel/segments.h"
 #include "kernel/time.h"
@@ -40,6 +41,7 @@ static void banner(void)
 
 _Noreturn void kernel_main(void)
 {
+    canary_init();
     board_init();
     console_init();
     arch_init();

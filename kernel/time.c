@@ -23,6 +23,7 @@
 
 #include "arch/arch.h"
 #include "kernel/board.h"
+#include "kernel/canary.h"
 #include "tern.h"
 
 static struct {
@@ -66,6 +67,7 @@ void time_tick(void)
 {
     void (*hook)(void) = tm.hook;
 
+    canary_check();
     tm.ticks++;
     if (hook)
         hook();

@@ -42,6 +42,22 @@ static void unlink(struct mspan **head, struct mspan *s)
     s->list = MSPAN_LIST_NONE;
 }
 
+/* Objects of `size` bytes that fit a span of `bytes` with a type slot
+ * each and, past 32 objects, the two bitmaps: at most `n` (the class's
+ * count without type slots). */
+static uint32_t scan_nelems(uint32_t bytes, uint32_t size, uint32_t n)
+{
+    uint32_t k = bytes / (size + (uint32_t)sizeof(void *));
+
+    if (k > n)
+        k = n;
+    while (k > 0 && (uint64_t)k * (size + sizeof(void *)) +
+                            (k > 32 ? 8u * ((k + 31) / 32) : 0) >
+                        bytes)
+        k--;
+    return k;
+}
+
 /* Cut a fresh span for class sc: bitmaps at its end (or in the
  * descriptor), objects handed out by bumping freeindex. O(bitmap words). */
 static struct mspan *grow(unsigned sc)
@@ -49,6 +65,7 @@ static struct mspan *grow(unsigned sc)
     unsigned cls = MM_SPANCLASS_CLASS(sc);
     struct mspan *s = mheap_alloc(mm_class_npages[cls], MSPAN_SMALL);
     uint32_t words;
+    uintptr_t end;
 
     if (s == NULL)
         return NULL;
@@ -61,19 +78,28 @@ static struct mspan *grow(unsigned sc)
     s->nalloc = 0;
     s->freeindex = 0;
     s->freelist = NULL;
+    s->types = NULL;
+    if (s->kind == MM_KIND_SCAN)
+        s->nelems = (uint16_t)scan_nelems(s->npages * MM_PAGE_SIZE, s->elemsize,
+                                          s->nelems);
+    end = s->base + (uintptr_t)s->npages * MM_PAGE_SIZE;
     if (s->nelems <= 32) {
         s->allocbits = &s->inline_bits[0];
         s->markbits = &s->inline_bits[1];
         words = 1;
     } else {
         words = (s->nelems + 31u) / 32u;
-        s->allocbits =
-            (uint32_t *)(s->base + (uintptr_t)s->npages * MM_PAGE_SIZE -
-                         2u * words * sizeof(uint32_t));
+        end -= 2u * words * sizeof(uint32_t);
+        s->allocbits = (uint32_t *)end;
         s->markbits = s->allocbits + words;
     }
     memset(s->allocbits, 0, words * sizeof(uint32_t));
     memset(s->markbits, 0, words * sizeof(uint32_t));
+    if (s->kind == MM_KIND_SCAN) {
+        end -= (uintptr_t)s->nelems * sizeof(*s->types);
+        s->types = (const struct mm_type **)end;
+        memset(s->types, 0, (size_t)s->nelems * sizeof(*s->types));
+    }
     return s;
 }
 

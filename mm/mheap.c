@@ -325,6 +325,7 @@ struct mspan *mheap_alloc(uint32_t npages, enum mspan_state state)
     s->nelems = s->nalloc = 0;
     s->freelist = NULL;
     s->allocbits = s->markbits = NULL;
+    s->types = NULL;
     map_range(s, 0, npages);
     mheap.pages[MSPAN_FREE] -= npages;
     mheap.pages[state] += npages;

@@ -96,6 +96,8 @@ struct mcache mcache0 TERN_PRIVATE;
 struct mm_counters mmc TERN_PRIVATE;
 
 _Static_assert(MM_NUM_SPANCLASSES <= 256, "span class must fit a byte");
+_Static_assert(sizeof(struct mm_stats) <= 160,
+               "mm_stats lives on stacks, fatal paths included");
 _Static_assert(TINY_SIZE == 16, "the tiny block is one 16-byte object");
 
 void mm_init_regions(const struct mm_region *r, int n)
@@ -128,6 +130,8 @@ static inline void *span_take(struct mspan *s)
     }
     s->allocbits[i / 32] |= 1u << (i % 32);
     s->nalloc++;
+    if (s->types)
+        s->types[i] = NULL;
     return p;
 }
 
@@ -197,6 +201,8 @@ static void *alloc_large(size_t size, unsigned kind)
     s->markbits = &s->inline_bits[1];
     s->inline_bits[0] = 1;
     s->inline_bits[1] = 0;
+    s->type1 = NULL;
+    s->types = kind == MM_KIND_SCAN ? &s->type1 : NULL;
     s->list = MSPAN_LIST_NONE;
     mmc.large_bytes += (uint64_t)npages * MM_PAGE_SIZE;
     mmc.large_total += (uint64_t)npages * MM_PAGE_SIZE;
@@ -304,6 +310,8 @@ void *mm_alloc(size_t size, unsigned kind, unsigned flags)
     i = mm_object_index(s, (uintptr_t)p);
     s->allocbits[i / 32] |= 1u << (i % 32);
     s->nalloc++;
+    if (s->types)
+        s->types[i] = NULL;
     mmc.class_mallocs[cls]++;
     mm_unlock(irq);
     if (flags & MM_ZERO)
@@ -329,6 +337,23 @@ _Noreturn static void out_of_memory(size_t size)
                  (unsigned long)st.frees, (unsigned long)st.heap_objects,
                  (unsigned long)st.stack_inuse, (unsigned long)st.mspan_inuse);
     fatal_end();
+}
+
+void *mm_alloc_typed(const struct mm_type *t, size_t count)
+{
+    struct mspan *s;
+    void *p;
+
+    if (count != 0 && t->size > SIZE_MAX / count)
+        return NULL;
+    p = mm_alloc(t->size * count, MM_KIND_SCAN, MM_ZERO);
+    if (p != NULL) {
+        unsigned long irq = mm_lock();
+        s = mheap_span_at((uintptr_t)p);
+        s->types[mm_object_index(s, (uintptr_t)p)] = t;
+        mm_unlock(irq);
+    }
+    return p;
 }
 
 void *mm_xalloc(size_t size, unsigned kind, unsigned flags)

@@ -61,11 +61,13 @@ struct mspan {
     uint16_t freeindex; /* objects [freeindex, nelems) never used yet */
     uint16_t pad;
     /* mcache owner, or mcentral lock: */
-    void *freelist;          /* free objects, linked through their first word */
-    uint32_t *allocbits;     /* bit i: object i allocated */
-    uint32_t *markbits;      /* bit i: object i marked (the GC's) */
-    uint32_t sweepgen;       /* the GC's sweep generation */
-    uint32_t inline_bits[2]; /* allocbits, markbits when nelems <= 32 */
+    void *freelist;      /* free objects, linked through their first word */
+    uint32_t *allocbits; /* bit i: object i allocated */
+    uint32_t *markbits;  /* bit i: object i marked (the GC's) */
+    uint32_t sweepgen;   /* the GC's sweep generation */
+    const struct mm_type **types; /* scan spans: type of each object */
+    const struct mm_type *type1;  /* types[] of a large scan object */
+    uint32_t inline_bits[2];      /* allocbits, markbits when nelems <= 32 */
 };
 
 /* Which list holds a span (struct mspan.list). */
@@ -75,13 +77,27 @@ struct mspan {
 #define MSPAN_LIST_FULL      3 /* mcentral: no free objects */
 #define MSPAN_LIST_STACKPOOL 4
 
+/*
+ * A type: how the GC finds the pointers in an object (include/tern.h
+ * builds these for C structs).  Bit i of ptrmask is set when the i-th
+ * pointer-sized word of the object holds a pointer into the heap.  An
+ * array of n elements is allocated with the element's type; the GC scans
+ * every whole element that fits the object.
+ */
+struct mm_type {
+    size_t size;             /* bytes per element */
+    const uint32_t *ptrmask; /* size / sizeof(void *) bits */
+    const char *name;        /* for reports */
+};
+
 /* A heap region handed to mm_init. */
 struct mm_region {
     uintptr_t start;
     uintptr_t end;
 };
 
-/* Statistics, exact at every moment the mm lock is free (MemStats names). */
+/* Statistics, exact at every moment the mm lock is free (MemStats names;
+ * BySize through mm_read_class_stats). */
 struct mm_stats {
     uint64_t total_alloc;   /* bytes allocated, ever (objects) */
     uint64_t mallocs;       /* objects allocated, ever */
@@ -100,11 +116,6 @@ struct mm_stats {
     uint64_t other_sys;     /* bytes of other metadata (page maps) */
     uint64_t largest_free;  /* bytes in the largest free run */
     uint64_t min_free;      /* fewest free bytes ever seen (heap_idle) */
-    struct {
-        uint32_t size;
-        uint64_t mallocs;
-        uint64_t frees;
-    } by_size[MM_NUM_CLASSES]; /* [0] counts large objects */
 };
 
 /* --- set-up ------------------------------------------------------------- */
@@ -123,6 +134,18 @@ void mm_init_regions(const struct mm_region *r, int n);
 /* An object of size bytes of the given kind; NULL if memory is exhausted.
  * Objects are 8-byte aligned.  MM_ZERO zeroes it.  Bounded: see mm/mm.c. */
 void *mm_alloc(size_t size, unsigned kind, unsigned flags);
+
+/* A zeroed scan object holding count elements of type t, its type
+ * recorded for the GC; NULL if memory is exhausted or the size overflows. */
+void *mm_alloc_typed(const struct mm_type *t, size_t count);
+
+/* The type recorded for object i of span s: NULL for an untyped or a
+ * noscan object (an untyped scan object is scanned conservatively). */
+static inline const struct mm_type *mm_object_type(const struct mspan *s,
+                                                   uint32_t i)
+{
+    return s->types ? s->types[i] : NULL;
+}
 
 /* As mm_alloc, but out of memory is fatal (runtime internals). */
 void *mm_xalloc(size_t size, unsigned kind, unsigned flags);
@@ -180,7 +203,12 @@ void mm_stack_free(void *base);
 /* --- statistics and verification --------------------------------------------
  */
 
+/* The totals: small enough (about 140 bytes) for any stack. */
 void mm_read_stats(struct mm_stats *st);
+
+/* MemStats.BySize: objects of class cls allocated and freed, ever
+ * (class 0: large objects).  Bytes per object: mm_class_size[cls]. */
+void mm_read_class_stats(unsigned cls, uint64_t *mallocs, uint64_t *frees);
 
 /* Recount everything by walking every span and object; returns NULL if
  * the fast counters equal the recount and every structure invariant holds,

@@ -40,12 +40,15 @@ void mm_read_stats(struct mm_stats *st)
     st->other_sys = (uint64_t)mheap.map_pages * MM_PAGE_SIZE + sizeof(mcentral);
     st->largest_free = (uint64_t)mheap_largest_free() * MM_PAGE_SIZE;
     st->min_free = (uint64_t)mheap.min_free_pages * MM_PAGE_SIZE;
-    for (unsigned c = 0; c < MM_NUM_CLASSES; c++) {
-        st->by_size[c].size = mm_class_size[c];
-        st->by_size[c].mallocs = mmc.class_mallocs[c];
-        st->by_size[c].frees = mmc.class_frees[c];
-    }
-    st->by_size[0].mallocs = mmc.class_mallocs[0];
+    mm_unlock(irq);
+}
+
+void mm_read_class_stats(unsigned cls, uint64_t *mallocs, uint64_t *frees)
+{
+    unsigned long irq = mm_lock();
+
+    *mallocs = cls < MM_NUM_CLASSES ? mmc.class_mallocs[cls] : 0;
+    *frees = cls < MM_NUM_CLASSES ? mmc.class_frees[cls] : 0;
     mm_unlock(irq);
 }
 
@@ -85,6 +88,13 @@ static const char *verify_small(const struct mspan *s)
         return "small span counts out of range";
     if (s->elemsize != mm_class_size[MM_SPANCLASS_CLASS(s->spanclass)])
         return "small span element size is not its class size";
+    if ((s->kind == MM_KIND_SCAN) != (s->types != NULL))
+        return "scan span without type slots, or another with them";
+    if (s->types != NULL &&
+        ((uintptr_t)s->types < s->base + (uintptr_t)s->nelems * s->elemsize ||
+         (uintptr_t)(s->types + s->nelems) >
+             s->base + (uintptr_t)s->npages * MM_PAGE_SIZE))
+        return "type slots overlap the objects or leave the span";
     for (uint32_t i = 0; i < s->nelems; i++)
         if (mm_bit(s->allocbits, i)) {
             set++;

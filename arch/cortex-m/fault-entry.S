@@ -14,7 +14,9 @@
  * never returns.  A fault that arch_fault_report recovers from (a memory
  * probe, arch_probe_read) returns, and the handler resumes the interrupted
  * code by restoring r4-r7 and returning through EXC_RETURN.
- * Thumb-1 only (runs on ARMv6-M as well).
+ * Thumb-1 only (runs on ARMv6-M as well).  On ARMv8-M the main stack
+ * limit is lifted first: after a stack-limit fault (STKOF) MSP sits at the
+ * limit and the handler's own pushes would fault again (lockup).
  */
 	.syntax unified
 	.thumb
@@ -23,6 +25,12 @@
 	.type arch_fault_entry, %function
 	.thumb_func
 arch_fault_entry:
+#if defined(CM_V8M)
+	/* A stack-limit fault leaves MSP at MSPLIM: lift the limit so that
+	 * the report can run (it is about to end the program anyway). */
+	movs	r0, #0
+	msr	msplim, r0
+#endif
 	mrs	r0, msp
 	movs	r1, #4
 	mov	r2, lr

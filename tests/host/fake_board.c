@@ -9,6 +9,9 @@
 #include "kernel/board.h"
 #include "kernel/time.h"
 
+/* The "main stack" bottom the canary (kernel/canary.c) guards. */
+_Alignas(8) char __stack_start[16];
+
 static struct {
     char out[8192];
     size_t out_len;

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kernel/canary.h"
 #include "kernel/time.h"
 #include "tests/harness/test.h"
 
@@ -53,6 +54,7 @@ static int run_death(const struct test_case *t)
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
+    canary_init();
     time_init(TIME_TICK_HZ_DEFAULT);
     return test_main("", 0, run_death);
 }

@@ -146,6 +146,43 @@ TEST(mm, interior_pointers_find_their_object)
     EXPECT_TRUE(mm_span_of(arena) == NULL);
 }
 
+static const uint32_t node_mask[] = {0x5}; /* words 0 and 2 */
+static const struct mm_type node_type = {3 * sizeof(void *), node_mask, "node"};
+
+TEST(mm, typed_objects_record_their_type)
+{
+    struct mspan *s, *ns;
+    void **a, **b, **big;
+    void *plain, *noscan;
+
+    fresh_heap();
+    a = mm_alloc_typed(&node_type, 1);
+    b = mm_alloc_typed(&node_type, 4); /* an array of four */
+    big = mm_alloc_typed(&node_type, 5000);
+    plain = mm_alloc(24, MM_KIND_SCAN, MM_ZERO);
+    noscan = mm_alloc(24, MM_KIND_NOSCAN, MM_ZERO);
+    ASSERT_TRUE(a && b && big && plain && noscan);
+    EXPECT_TRUE(a[0] == NULL && a[2] == NULL && b[11] == NULL);
+    ASSERT_TRUE(mm_object_base(&a[1], &s) == a);
+    EXPECT_TRUE(mm_object_type(s, mm_object_index(s, (uintptr_t)a)) ==
+                &node_type);
+    ASSERT_TRUE(mm_object_base(&b[7], &s) == b);
+    EXPECT_TRUE(mm_object_type(s, mm_object_index(s, (uintptr_t)b)) ==
+                &node_type);
+    ASSERT_TRUE(mm_object_base((char *)big + 70000, &s) == big);
+    EXPECT_EQ(s->state, MSPAN_LARGE);
+    EXPECT_TRUE(mm_object_type(s, 0) == &node_type);
+    ASSERT_TRUE(mm_object_base(plain, &s) == plain);
+    EXPECT_TRUE(mm_object_type(s, mm_object_index(s, (uintptr_t)plain)) ==
+                NULL);
+    ASSERT_TRUE(mm_object_base(noscan, &ns) == noscan);
+    EXPECT_TRUE(mm_object_type(ns, 0) == NULL);
+    /* type slots take room: a scan span of a class holds fewer objects */
+    EXPECT_TRUE(s->nelems < ns->nelems);
+    EXPECT_TRUE(mm_alloc_typed(&node_type, SIZE_MAX / 8) == NULL);
+    VERIFY();
+}
+
 TEST(mm, tiny_allocations_share_a_block)
 {
     struct mm_stats st;

@@ -3,6 +3,7 @@
  * fault inside a fatal report.  Each runs in a forked child.
  */
 #include "kernel/panic.h"
+#include "kernel/time.h"
 #include "tests/harness/test.h"
 
 TEST_DEATH(panic, message_and_status, "out of cheese")
@@ -28,6 +29,14 @@ TEST_DEATH(panic, fatal_inside_fatal, "fault during fatal report")
 {
     fatal_set_dump_hook(dump_that_panics);
     tern_panic("first");
+}
+
+/* A stack overflow that reached the canary is reported at the next tick. */
+TEST_DEATH(panic, canary_overwritten, "stack overflow")
+{
+    extern char __stack_start[];
+    __stack_start[3] ^= 1;
+    time_tick();
 }
 
 TEST(harness, streq_and_rand)

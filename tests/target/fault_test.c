@@ -53,6 +53,35 @@ TEST_DEATH_NEEDS(fault, unaligned_word, ARCH_CAP_UNALIGN_TRAP,
     tern_printf("%lu\n", (unsigned long)v);
 }
 
+/* Recursion that runs the main stack past its bottom: caught by MSPLIM
+ * (ARMv8-M), the guard page (x86), or the canary at the next tick
+ * (ARMv6-M, ARMv7-M). */
+static int __attribute__((noinline)) deep(int n, volatile char *prev)
+{
+    volatile char frame[256];
+
+    for (int i = 0; i < 256; i++) /* every byte, as a real frame would */
+        frame[i] = (char)(n + i);
+    frame[255] = prev ? prev[0] : 0;
+    if (n == 0)
+        return frame[0] + frame[255];
+    return deep(n - 1, frame) + frame[128];
+}
+
+TEST_DEATH(fault, main_stack_overflow, "stack overflow")
+{
+    size_t n;
+    const struct tern_segment *t = tern_segments(&n);
+    size_t stack = 0;
+
+    for (size_t i = 0; i < n; i++)
+        if (t[i].kind == TERN_SEG_STACK)
+            stack = t[i].end - t[i].start;
+    tern_printf("%d\n", deep((int)(stack / 256) + 4, NULL));
+    for (;;) /* the next tick checks the canary */
+        ;
+}
+
 TEST_DEATH(panic, panic_message, "test panic")
 {
     tern_panic("test panic");
