@@ -27,7 +27,8 @@ include arch/$(ARCH)/arch.mk
 
 B := build/$(BOARD)
 Q := $(if $(V),,@)
-HOST_B := build/host
+HOST_PAGE ?= 4096
+HOST_B ?= build/host
 GIT := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 # --- flags -----------------------------------------------------------------
@@ -131,7 +132,7 @@ HOST_CC := gcc
 HOST_CFLAGS := -std=c11 $(WARN) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-D_DEFAULT_SOURCE -Iinclude -I. -Iarch/host -DBOARD_NAME='"host"' -MMD -MP \
-	-DTERN_PAGE_SIZE=4096
+	-DTERN_PAGE_SIZE=$(HOST_PAGE)
 HOST_SRCS := kernel/fmt.c kernel/console.c kernel/panic.c kernel/segments.c \
 	kernel/canary.c \
 	kernel/time.c arch/host/arch.c tests/harness/harness.c $(MM_SRCS) \
@@ -148,7 +149,15 @@ $(HOST_B)/tests: $(HOST_OBJS)
 	@$(if $(Q),echo "  HOSTLD  $@")
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $(HOST_OBJS)
 
-test-host: $(HOST_B)/tests
+# The host tier runs once per page size a board uses, so that every
+# generated size-class table is exercised under ASan/UBSan.
+HOST_PAGES := 4096 1024 512
+
+test-host:
+	@for p in $(HOST_PAGES); do \
+		d=build/host; [ $$p = 4096 ] || d=build/host-p$$p; \
+		$(MAKE) --no-print-directory HOST_PAGE=$$p HOST_B=$$d $$d/tests || exit 1; \
+	done
 
 test-target: deps
 	@for b in $(BOARDS); do \

@@ -24,7 +24,13 @@
  *
  * Span descriptors come from metadata pages (MSPAN_META spans), one page
  * at a time, and are recycled on a free list; each region's first
- * descriptor page sits right after its page map.
+ * descriptor page sits right after its page map, and more are reserved at
+ * boot: all that can ever be needed where that costs at most 1/32 of the
+ * region (4 KiB pages), 1/32 of the region otherwise.  Past the reserve a
+ * new descriptor page is taken right after the region's metadata if that
+ * page is free, else wherever a free page is; such pages never return, so
+ * on small pages (512 B) a heap that once filled with small spans keeps a
+ * few metadata islands that limit its longest free run afterwards.
  */
 #include "mm/mheap.h"
 
@@ -165,9 +171,29 @@ static void desc_release(struct mspan *s)
  * first slot.  Lock held. */
 static bool desc_grow(void)
 {
-    struct mspan *f = list_find(1), *meta;
+    struct mspan *f = NULL, *meta;
     uint32_t per_page = MM_PAGE_SIZE / sizeof(struct mspan);
 
+    /* Prefer the page right after a region's metadata, so that metadata
+     * grows as one block from the region's start instead of leaving
+     * islands that split long free runs for good.  O(regions). */
+    for (int i = 0; i < mheap.nregions && f == NULL; i++) {
+        struct mheap_region *r = &mheap.regions[i];
+        struct mspan *s;
+
+        while (r->meta_next < r->npages && (s = r->map[r->meta_next]) != NULL &&
+               s->state == MSPAN_META &&
+               s->base == r->base + (uintptr_t)r->meta_next * MM_PAGE_SIZE)
+            r->meta_next += s->npages;
+        if (r->meta_next < r->npages) {
+            s = mheap_span_at(r->base + (uintptr_t)r->meta_next * MM_PAGE_SIZE);
+            if (s != NULL && s->state == MSPAN_FREE &&
+                s->base == r->base + (uintptr_t)r->meta_next * MM_PAGE_SIZE)
+                f = s;
+        }
+    }
+    if (f == NULL)
+        f = list_find(1);
     if (f == NULL)
         return false;
     list_remove(f);
@@ -194,6 +220,8 @@ static bool desc_grow(void)
     mheap.desc_pages++;
     mheap.pages[MSPAN_FREE]--;
     mheap.pages[MSPAN_META]++;
+    if (mheap.pages[MSPAN_FREE] < mheap.min_free_pages)
+        mheap.min_free_pages = mheap.pages[MSPAN_FREE];
     return true;
 }
 

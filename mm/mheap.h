@@ -17,6 +17,7 @@ struct mheap_region {
     uintptr_t end;      /* one past the last page */
     uint32_t npages;    /* pages in [base, end) */
     struct mspan **map; /* page -> span; see the invariants in mheap.c */
+    uint32_t meta_next; /* first page after the metadata at the start */
 };
 
 struct mheap {
