@@ -16,12 +16,13 @@
 #include <errno.h>
 #include <string.h>
 
+#include "mm/fastpath.h"
 #include "mm/mm.h"
 #include "tern.h"
 
 void *tern_malloc(size_t size)
 {
-    void *p = mm_alloc(size, MM_KIND_MANUAL, 0);
+    void *p = mm_alloc_inline(size, MM_KIND_MANUAL, 0);
 
     if (p == NULL)
         errno = ENOMEM;

@@ -87,10 +87,11 @@
 #include "kernel/panic.h"
 #include "mm/mcentral.h"
 #include "mm/mheap.h"
+#include "mm/fastpath.h"
 #include "mm/mm_internal.h"
 #include "tern.h"
 
-#define TINY_SIZE 16
+#define TINY_SIZE MM_TINY_SIZE
 
 struct mcache mcache0 TERN_PRIVATE;
 struct mm_counters mmc TERN_PRIVATE;
@@ -249,8 +250,8 @@ static void *alloc_tiny(struct mcache *c, size_t size)
 
 /* The slow path of mm_alloc: large and tiny objects, and a cached span
  * without a free-list object. */
-static __attribute__((noinline)) void *alloc_slow(size_t size, unsigned kind,
-                                                  unsigned flags)
+__attribute__((noinline)) void *mm_alloc_slow(size_t size, unsigned kind,
+                                              unsigned flags)
 {
     struct mcache *c = &mcache0;
     unsigned long irq;
@@ -287,36 +288,7 @@ static __attribute__((noinline)) void *alloc_slow(size_t size, unsigned kind,
 
 void *mm_alloc(size_t size, unsigned kind, unsigned flags)
 {
-    unsigned cls, sc;
-    unsigned long irq;
-    struct mspan *s;
-    void *p;
-    uint32_t i;
-
-    /* Steps 3 and 4 for an object on its span's free list: the common
-     * case, straight-line. */
-    if (size - 1 >= MM_MAX_SMALL ||
-        (kind == MM_KIND_NOSCAN && size < TINY_SIZE))
-        return alloc_slow(size, kind, flags);
-    cls = mm_size_class(size);
-    sc = MM_SPANCLASS(cls, kind);
-    irq = mm_lock();
-    s = mcache0.alloc[sc];
-    if (s == NULL || (p = s->freelist) == NULL) {
-        mm_unlock(irq);
-        return alloc_slow(size, kind, flags);
-    }
-    s->freelist = *(void **)p;
-    i = mm_object_index(s, (uintptr_t)p);
-    s->allocbits[i / 32] |= 1u << (i % 32);
-    s->nalloc++;
-    if (s->types)
-        s->types[i] = NULL;
-    mmc.class_mallocs[cls]++;
-    mm_unlock(irq);
-    if (flags & MM_ZERO)
-        memset(p, 0, mm_class_size[cls]);
-    return p;
+    return mm_alloc_inline(size, kind, flags);
 }
 
 _Noreturn static void out_of_memory(size_t size)
