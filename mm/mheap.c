@@ -401,18 +401,20 @@ void mheap_free(struct mspan *s)
 
 uint32_t mheap_largest_free(void)
 {
-    unsigned fl;
+    unsigned fl, sl, n = 0;
     uint32_t best = 0;
 
     if (mheap.fl_bitmap == 0)
         return 0;
+    /* The highest non-empty list holds the longest runs, all within a
+     * quarter of each other (MHEAP_SL_BITS = 2).  Look at no more than 16
+     * of them, so interrupts stay masked for a bounded time: exact unless
+     * that list is longer, and then within 25%. */
     fl = log2_floor(mheap.fl_bitmap);
-    /* The top list holds the longest runs; its lists are short in
-     * practice but unbounded, so this is for statistics only. */
-    for (unsigned sl = 0; sl < MHEAP_SL_COUNT; sl++)
-        for (struct mspan *s = mheap.free[fl][sl]; s; s = s->next)
-            if (s->npages > best)
-                best = s->npages;
+    sl = log2_floor(mheap.sl_bitmap[fl]);
+    for (struct mspan *s = mheap.free[fl][sl]; s && n < 16; s = s->next, n++)
+        if (s->npages > best)
+            best = s->npages;
     return best;
 }
 

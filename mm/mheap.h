@@ -84,7 +84,8 @@ static inline struct mspan *mheap_span_at(uintptr_t addr)
     return NULL;
 }
 
-/* Pages in the longest free run.  Lock held.  O(1). */
+/* Pages in the longest free run (exact unless more than 16 runs share its
+ * free list; then within 25%).  Lock held.  O(1). */
 uint32_t mheap_largest_free(void);
 
 /* Check the page heap's invariants; NULL or what is broken.  Lock held. */

@@ -116,6 +116,7 @@ struct mm_stats {
     uint64_t other_sys;     /* bytes of other metadata (page maps) */
     uint64_t largest_free;  /* bytes in the largest free run */
     uint64_t min_free;      /* fewest free bytes ever seen (heap_idle) */
+    uint64_t fragmentation; /* % of idle bytes outside the largest run */
 };
 
 /* --- set-up ------------------------------------------------------------- */
@@ -187,7 +188,8 @@ static inline bool mm_bit(const uint32_t *bits, uint32_t i)
 }
 
 /* Call fn for every allocated object (base, size, kind).  Holds the mm
- * lock throughout: fn must not allocate. */
+ * lock (interrupts masked) for the whole walk: for the GC's stop-the-world
+ * checks and tests, not for a running system.  fn must not allocate. */
 void mm_for_each_object(void (*fn)(void *base, size_t size, unsigned kind,
                                    void *arg),
                         void *arg);
@@ -210,7 +212,8 @@ void mm_read_stats(struct mm_stats *st);
  * (class 0: large objects).  Bytes per object: mm_class_size[cls]. */
 void mm_read_class_stats(unsigned cls, uint64_t *mallocs, uint64_t *frees);
 
-/* Recount everything by walking every span and object; returns NULL if
+/* Debug: masks interrupts for a walk of the whole heap.
+ * Recount everything by walking every span and object; returns NULL if
  * the fast counters equal the recount and every structure invariant holds,
  * else a constant string naming the broken one. */
 const char *mm_verify(void);

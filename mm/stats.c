@@ -40,6 +40,9 @@ void mm_read_stats(struct mm_stats *st)
     st->other_sys = (uint64_t)mheap.map_pages * MM_PAGE_SIZE + sizeof(mcentral);
     st->largest_free = (uint64_t)mheap_largest_free() * MM_PAGE_SIZE;
     st->min_free = (uint64_t)mheap.min_free_pages * MM_PAGE_SIZE;
+    st->fragmentation =
+        st->heap_idle ? (st->heap_idle - st->largest_free) * 100 / st->heap_idle
+                      : 0;
     mm_unlock(irq);
 }
 

@@ -52,6 +52,7 @@ TEST(mm, fresh_heap_verifies)
     EXPECT_TRUE(st.heap_idle > ARENA_BYTES / 2);
     EXPECT_EQ(st.largest_free + MM_PAGE_SIZE * 0, st.largest_free);
     EXPECT_EQ(st.min_free, st.heap_idle);
+    EXPECT_TRUE(st.fragmentation < 30); /* two regions, one large run */
 }
 
 TEST(mm, every_class_aligned_distinct_reusable)
