@@ -30,12 +30,17 @@
  * sequentially consistent (full barriers on both sides); the SMP issue will
  * add weaker forms with a written ordering argument.
  *
+ * Contexts.  A context is a stack and the callee-saved registers parked
+ * on it; arch_context_switch() is an ordinary call that saves the caller's
+ * and resumes another's, so a context's saved state always has the one
+ * shape a voluntary switch leaves.  (The scheduler issue adds preemption
+ * on top: the tick pends the lowest-priority exception, whose handler
+ * makes the interrupted code call the scheduler, so a preempted goroutine
+ * is parked by the same switch.)
+ *
  * Reserved for the scheduler issue (not declared until implemented, so
- * nothing can call a stub): struct arch_context, arch_context_init(),
- * arch_switch() for voluntary switches, arch_preempt_request() that pends
- * the lowest-priority switch (PendSV on Cortex-M, a deferred switch at IRQ
- * exit on x86), and the stack-limit hooks (PSPLIM, MPU guard, guard page,
- * canary).
+ * nothing can call a stub): arch_preempt_request() and the stack-limit
+ * hooks (PSPLIM, MPU guard, guard page, canary).
  */
 #ifndef ARCH_ARCH_H
 #define ARCH_ARCH_H
@@ -125,6 +130,31 @@ uint32_t arch_add32(volatile uint32_t *p, uint32_t delta);
 
 /* Full memory barrier. */
 void arch_mb(void);
+
+/* --- contexts --- */
+
+/* struct arch_context is defined by each port in arch_inline.h: at least
+ * the saved stack pointer. */
+struct arch_context;
+
+/*
+ * Make c a context that, when first switched to, runs fn(arg) on the
+ * stack [stack, stack + size) (8-byte aligned, at least 256 bytes).  fn
+ * must never return: returning is a fatal error ("context entry
+ * returned").  O(1).
+ */
+void arch_context_init(struct arch_context *c, void *stack, size_t size,
+                       void (*fn)(void *), void *arg);
+
+/*
+ * Save the caller's callee-saved registers (the FPU's too where the ABI
+ * has them) on its stack and its stack pointer in *from, then resume the
+ * context *to.  Returns when something switches back to *from.  Thread
+ * context only; the interrupt mask is not part of a context (a caller
+ * that masks interrupts across a switch finds them as the resumed code
+ * left them).  The cheapest switch the core allows: no exception.
+ */
+void arch_context_switch(struct arch_context *from, struct arch_context *to);
 
 /* --- stacks and registers --- */
 

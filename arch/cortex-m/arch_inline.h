@@ -18,4 +18,11 @@ static inline void arch_irq_restore(unsigned long state)
     __asm__ volatile("msr primask, %0" ::"r"(state) : "memory");
 }
 
+/* A parked context: its stack holds, from the saved SP up, s16-s31 (FPU
+ * builds), r8-r11, r4-r7 and the return address (switch.S). */
+struct arch_context {
+    uintptr_t sp;    /* switch.S: offset 0 */
+    uintptr_t limit; /* switch.S: offset 4; ARMv8-M stack limit */
+};
+
 #endif /* ARCH_CORTEX_M_ARCH_INLINE_H */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "arch/host/host.h"
+#include "tern.h"
 
 unsigned long host_masked;
 
@@ -113,4 +114,35 @@ _Noreturn void arch_exit(int status)
     fflush(stdout);
     fflush(stderr);
     _exit(status);
+}
+
+/* The first function of a new context: fn(arg), which must not return.
+ * makecontext passes ints, so the context's address comes in two halves. */
+static void context_start(unsigned hi, unsigned lo)
+{
+    struct arch_context *c =
+        (struct arch_context *)(((uintptr_t)hi << 16 << 16) | (uintptr_t)lo);
+
+    c->fn(c->arg);
+    tern_panic("context entry returned");
+}
+
+void arch_context_init(struct arch_context *c, void *stack, size_t size,
+                       void (*fn)(void *), void *arg)
+{
+    uintptr_t self = (uintptr_t)c;
+
+    getcontext(&c->uc);
+    c->uc.uc_stack.ss_sp = stack;
+    c->uc.uc_stack.ss_size = size;
+    c->uc.uc_link = NULL;
+    c->fn = fn;
+    c->arg = arg;
+    makecontext(&c->uc, (void (*)(void))context_start, 2,
+                (unsigned)(self >> 16 >> 16), (unsigned)self);
+}
+
+void arch_context_switch(struct arch_context *from, struct arch_context *to)
+{
+    swapcontext(&from->uc, &to->uc);
 }

@@ -19,4 +19,13 @@ static inline void arch_irq_restore(unsigned long state)
     host_masked = state;
 }
 
+#include <ucontext.h>
+
+/* A context on the host: a ucontext (swapcontext does the switching). */
+struct arch_context {
+    ucontext_t uc;
+    void (*fn)(void *);
+    void *arg;
+};
+
 #endif /* ARCH_HOST_ARCH_INLINE_H */

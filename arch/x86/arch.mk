@@ -15,6 +15,7 @@ ARCH_CFLAGS := -m32 -march=i686 -mgeneral-regs-only -ffreestanding \
 	-fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
 	-DX86_CPU_NAME='"$(CPU_NAME)"'
 ARCH_SRCS := arch/x86/boot.S arch/x86/start.c arch/x86/multiboot.c \
+	arch/x86/context.c arch/x86/switch.S \
 	arch/x86/gdt.c arch/x86/trap.c arch/x86/vectors.S arch/x86/pic.c \
 	arch/x86/paging.c arch/x86/fault.c arch/x86/arch.c
 ARCH_LDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \

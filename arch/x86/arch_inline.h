@@ -18,4 +18,10 @@ static inline void arch_irq_restore(unsigned long state)
     __asm__ volatile("pushl %0\n\tpopfl" : : "r"(state) : "memory", "cc");
 }
 
+/* A parked context: its stack holds, from the saved SP up, edi, esi, ebx,
+ * ebp and the return address (switch.S). */
+struct arch_context {
+    uintptr_t sp;
+};
+
 #endif /* ARCH_X86_ARCH_INLINE_H */

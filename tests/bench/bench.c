@@ -104,7 +104,8 @@ int main(void)
                     "shift for per-operation figures\n");
         return 0;
     }
-    bench_alloc();
+    bench_switch();
+    bench_alloc(); /* last: it re-makes the heap */
     bench_fini();
     return 0;
 }

@@ -51,5 +51,6 @@ void bench_report(const char *id, uint64_t v100, const char *unit,
     } while (0)
 
 void bench_alloc(void);
+void bench_switch(void);
 
 #endif /* TESTS_BENCH_BENCH_H */
