@@ -39,6 +39,9 @@ CFLAGS := -std=c11 $(WARN) -ffreestanding -O2 -g \
 	-Iinclude -I. -Iarch/$(ARCH) $(ARCH_CFLAGS) $(BOARD_DEFS) \
 	-DBOARD_NAME='"$(BOARD)"' -DBOARD_CPU_HZ=$(BOARD_CPU_HZ)u \
 	-DTERN_PAGE_SIZE=$(PAGE_SIZE) -DTERN_GIT='"$(GIT)"'
+ifneq ($(GO_STACK),)
+CFLAGS += -DTERN_GO_STACK=$(GO_STACK)
+endif
 ifneq ($(SBRK_ARENA),)
 CFLAGS += -DTERN_SBRK_ARENA=$(SBRK_ARENA)
 endif
@@ -58,8 +61,9 @@ CFLAGS += -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 endif
 
 MM_SRCS := mm/mm.c mm/mheap.c mm/mcentral.c mm/stack.c mm/stats.c mm/malloc.c
+SCHED_SRCS := sched/proc.c sched/runq.c sched/timer.c
 RUNTIME_SRCS := $(ARCH_SRCS) $(BOARD_DIR)/board.c $(BOARD_SRCS) $(KERNEL_SRCS) \
-	$(MM_SRCS) mm/init.c mm/libc.c
+	$(MM_SRCS) mm/init.c mm/libc.c $(SCHED_SRCS)
 APP_SRCS := examples/hello/main.c
 TEST_SRCS := tests/harness/harness.c tests/common/mm_model.c \
 	$(sort $(wildcard tests/target/*.c))

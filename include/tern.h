@@ -97,6 +97,31 @@ int tern_getc(int64_t timeout_ns);
 /* Bytes dropped because the receive ring was full. */
 uint32_t tern_console_rx_dropped(void);
 
+/* --- goroutines -------------------------------------------------------------
+ * main() runs as goroutine 1; the program ends when main returns.
+ */
+
+/* Start fn(arg) as a new goroutine with the board's default stack (or
+ * `stack` bytes).  Returns its id, or -1 if memory is exhausted.  The new
+ * goroutine runs next, after the caller yields or blocks. */
+int tern_go(void (*fn)(void *), void *arg);
+int tern_go_stack(void (*fn)(void *), void *arg, size_t stack);
+
+/* Let the other runnable goroutines run first (Go's runtime.Gosched). */
+void tern_yield(void);
+
+/* Block for at least ns nanoseconds; other goroutines run meanwhile. */
+void tern_sleep(int64_t ns);
+
+/* End the calling goroutine (returning from its function does the same). */
+_Noreturn void tern_goexit(void);
+
+/* The calling goroutine's id (0 before the scheduler starts). */
+uint32_t tern_goid(void);
+
+/* Goroutines that exist (runnable, running or waiting). */
+uint32_t tern_numgoroutine(void);
+
 /* --- manual memory --------------------------------------------------------
  * malloc and friends on Tern's heap (the C library's names map onto these).
  * Never collected; a GC pointer stored in such a block keeps its object

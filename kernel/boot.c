@@ -12,7 +12,9 @@
  *   4. segments_init   the memory map, verified (fatal if inconsistent)
  *   5. mm_init         the heap regions cut into pages (mm/mm.c)
  *   6. time_init       the periodic tick, TIME_TICK_HZ_DEFAULT
- *   7. interrupts on, banner and segment map, main()
+ *   7. interrupts on, banner and segment map
+ *   8. sched_start: main() as goroutine 1, and this boot context becomes
+ *      the CPU's idle loop (sched/proc.c)
  *
  * main()'s return value is the exit status.
  */
@@ -23,6 +25,7 @@
 #include "kernel/segments.h"
 #include "kernel/time.h"
 #include "mm/mm.h"
+#include "sched/sched.h"
 #include "tern.h"
 
 #ifndef TERN_GIT
@@ -52,5 +55,5 @@ _Noreturn void kernel_main(void)
 
     banner();
     tern_segments_print();
-    tern_exit(main());
+    sched_start(main);
 }

@@ -150,6 +150,11 @@ static void release_caches(struct mcache *c)
     mm_stackpool_release();
 }
 
+void mm_release_caches_locked(void)
+{
+    release_caches(&mcache0);
+}
+
 void mm_trim(void)
 {
     unsigned long irq = mm_lock();

@@ -30,6 +30,10 @@ struct mm_stackpool {
     uint32_t pages;      /* pages held by the pool */
 };
 
+/* Give every cached span back to mcentral and every pooled stack back to
+ * the page heap (as mm_trim).  Lock held. */
+void mm_release_caches_locked(void);
+
 /* Give every pooled stack back to the page heap.  Lock held. */
 void mm_stackpool_release(void);
 

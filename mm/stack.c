@@ -51,6 +51,11 @@ void *mm_stack_alloc(size_t size)
         s->nalloc = 1;
     } else {
         s = mheap_alloc(npages, MSPAN_STACK);
+        if (s == NULL) {
+            /* as an allocation does: free what the caches hold, retry */
+            mm_release_caches_locked();
+            s = mheap_alloc(npages, MSPAN_STACK);
+        }
         if (s != NULL)
             s->nalloc = 1;
     }

@@ -7,7 +7,10 @@ ARCH_VARIANT := v6m
 CPU_NAME := Cortex-M0
 CPU_FLAGS := -mcpu=cortex-m0 -mthumb -mfloat-abi=soft
 BOARD_CPU_HZ := 16000000
-STACK_SIZE := 2048
+# The interrupt stack (and the idle loop's); goroutines, main() included,
+# get GO_STACK bytes from the heap.
+STACK_SIZE := 1024
+GO_STACK := 2048
 PAGE_SIZE := 512
 SBRK_ARENA := 512
 BOARD_SRCS :=

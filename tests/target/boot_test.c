@@ -6,6 +6,7 @@
 
 #include "arch/arch.h"
 #include "kernel/segments.h"
+#include "mm/mm.h"
 #include "tests/harness/test.h"
 
 static volatile uint32_t initialised = 0x7E57DA7A; /* lands in .data */
@@ -78,12 +79,18 @@ TEST(boot, segment_table_verifies)
     EXPECT_TRUE(segments_verify(t, n) == NULL);
 }
 
-TEST(boot, stack_pointer_in_stack_segment)
+/* main() runs as goroutine 1, on a stack span from the heap; the stack
+ * segment is the interrupt stack (and the idle loop's). */
+TEST(boot, main_runs_on_a_goroutine_stack)
 {
     const struct tern_segment *s = find_kind(TERN_SEG_STACK);
     uintptr_t sp = arch_sp();
+    struct mspan *span = mm_span_of((void *)sp);
 
-    EXPECT_TRUE(s != NULL && sp > s->start && sp <= s->end);
+    EXPECT_TRUE(s != NULL && !(sp > s->start && sp <= s->end));
+    ASSERT_TRUE(span != NULL);
+    EXPECT_EQ(span->state, MSPAN_STACK);
+    EXPECT_EQ(tern_goid(), 1);
 }
 
 /* Every byte of the main RAM block is accounted for: data, bss, private,

@@ -53,9 +53,9 @@ TEST_DEATH_NEEDS(fault, unaligned_word, ARCH_CAP_UNALIGN_TRAP,
     tern_printf("%lu\n", (unsigned long)v);
 }
 
-/* Recursion that runs the main stack past its bottom: caught by MSPLIM
- * (ARMv8-M), the guard page (x86), or the canary at the next tick
- * (ARMv6-M, ARMv7-M). */
+/* Recursion that runs a goroutine's stack past its bottom: caught by the
+ * per-context MSPLIM (ARMv8-M) at once, elsewhere by the stack canary at
+ * the next tick or switch. */
 static int __attribute__((noinline)) deep(int n, volatile char *prev)
 {
     volatile char frame[256];
@@ -68,18 +68,22 @@ static int __attribute__((noinline)) deep(int n, volatile char *prev)
     return deep(n - 1, frame) + frame[128];
 }
 
-TEST_DEATH(fault, main_stack_overflow, "stack overflow")
+static void overflow(void *arg)
 {
-    size_t n;
-    const struct tern_segment *t = tern_segments(&n);
-    size_t stack = 0;
-
-    for (size_t i = 0; i < n; i++)
-        if (t[i].kind == TERN_SEG_STACK)
-            stack = t[i].end - t[i].start;
-    tern_printf("%d\n", deep((int)(stack / 256) + 4, NULL));
+    (void)arg;
+    /* a 2 KiB stack, overrun by a few frames */
+    tern_printf("%d\n", deep(2048 / 256 + 2, NULL));
     for (;;) /* the next tick checks the canary */
         ;
+}
+
+TEST_DEATH(fault, goroutine_stack_overflow, "stack overflow")
+{
+    /* The new goroutine's stack is the most recent stack span: what it
+     * overruns is free heap below it, or another stack. */
+    tern_go_stack(overflow, NULL, 2048);
+    for (;;)
+        tern_yield();
 }
 
 TEST_DEATH(panic, panic_message, "test panic")

@@ -1,0 +1,104 @@
+/*
+ * sched/sched.h - the scheduler's internal interface.  See sched/proc.c.
+ */
+#ifndef SCHED_SCHED_H
+#define SCHED_SCHED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/arch.h"
+
+#define SCHED_RUNQ 256 /* entries in a P's local run queue (a ring) */
+
+enum g_state {
+    G_IDLE,     /* allocated, not started, or on the free list */
+    G_RUNNABLE, /* on a run queue or in runnext */
+    G_RUNNING,  /* an M runs it */
+    G_WAITING,  /* parked: see waitreason */
+    G_DEAD,     /* exited; stack and descriptor reusable */
+};
+
+enum g_waitreason {
+    WAIT_NONE,
+    WAIT_SLEEP, /* tern_sleep: on the P's timer heap */
+};
+
+struct g {
+    struct arch_context ctx; /* saved registers, while not running */
+    /* fixed while it lives: */
+    uint32_t id;
+    void *stack;      /* lowest byte (mm stack span) */
+    size_t stacksize; /* bytes */
+    void (*fn)(void *);
+    void *arg;
+    uint32_t parent; /* id of the goroutine that spawned it */
+    /* interrupts masked: */
+    uint8_t state;       /* enum g_state */
+    uint8_t waitreason;  /* enum g_waitreason, when G_WAITING */
+    uint16_t heapindex;  /* position on the timer heap, when sleeping */
+    struct g *schedlink; /* global run queue or free list */
+    struct g *alllink;   /* every G ever made (they are recycled) */
+    int64_t when;        /* nanotime to wake a sleeper */
+    uint64_t switches;   /* times it was switched in */
+};
+
+struct p {
+    /* interrupts masked: */
+    struct g *runq[SCHED_RUNQ]; /* local run queue, a ring */
+    uint32_t runqhead;          /* next to run */
+    uint32_t runqtail;          /* next free slot */
+    struct g *runnext;          /* runs next, ahead of runq */
+    uint32_t schedtick;         /* schedule() calls, for fairness */
+    struct g **timers;          /* min-heap of sleepers by when */
+    uint32_t ntimers, timercap;
+};
+
+struct m {
+    struct g *curg;         /* the goroutine this M runs, or NULL */
+    struct arch_context g0; /* the M's own context: the idle loop */
+    struct p *p;
+    int64_t slice_start; /* nanotime the current G got the CPU */
+};
+
+/* Global state (interrupts masked). */
+struct sched {
+    struct g *runq_head, *runq_tail; /* global run queue */
+    uint32_t runq_size;
+    struct g *allg;       /* every G */
+    struct g *gfree;      /* dead Gs, with their stacks */
+    uint32_t ngoroutines; /* not dead */
+    uint32_t nextid;
+    uint64_t switches;
+};
+
+extern struct sched sched;
+extern struct m m0;
+extern struct p p0;
+
+/* Boot: start main() as goroutine 1 and run the scheduler on the boot
+ * stack; never returns. */
+_Noreturn void sched_start(int (*main_fn)(void));
+
+/* Put gp on the current P's run queue (runnext if next).  Interrupts
+ * masked; callable from interrupt context. */
+void sched_ready(struct g *gp, bool next);
+
+/* The tick: wake sleepers, account the time slice.  Interrupt context. */
+void sched_tick(void);
+
+/* --- run queue (sched/runq.c) --- */
+bool runq_put(struct p *pp, struct g *gp);
+struct g *runq_get(struct p *pp);
+uint32_t runq_len(const struct p *pp);
+void globrunq_put(struct g *gp);
+struct g *globrunq_get(void);
+
+/* --- timers (sched/timer.c) --- */
+bool timer_add(struct p *pp, struct g *gp);
+struct g *timer_pop_due(struct p *pp, int64_t now);
+void timer_remove(struct p *pp, struct g *gp);
+int64_t timer_next(const struct p *pp); /* INT64_MAX if none */
+
+#endif /* SCHED_SCHED_H */

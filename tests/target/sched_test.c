@@ -1,0 +1,163 @@
+/*
+ * tests/target/sched_test.c - goroutines: spawn, exit, yield, sleep.
+ * The test harness itself runs in goroutine 1 (main).
+ */
+#include "arch/arch.h"
+#include "kernel/time.h"
+#include "tests/harness/test.h"
+
+/* Small stacks (rounded up to pages), so that the microbit holds several (the
+ * interrupt frames land on the running goroutine's stack too). */
+#define GSTACK 512
+
+static volatile int order[32];
+static volatile int norder;
+
+static void record(int v)
+{
+    unsigned long s = arch_irq_save();
+    if (norder < 32)
+        order[norder++] = v;
+    arch_irq_restore(s);
+}
+
+/* Wait (yielding) until only `n` goroutines are left, at most ~2 s. */
+static int wait_for(uint32_t n)
+{
+    int64_t end = tern_nanotime() + 2000000000;
+
+    while (tern_numgoroutine() > n && tern_nanotime() < end)
+        tern_yield();
+    return tern_numgoroutine() == n;
+}
+
+static void add_one(void *arg)
+{
+    record((int)(intptr_t)arg);
+}
+
+TEST(sched, go_runs_and_exits)
+{
+    uint32_t base = tern_numgoroutine();
+    int id1, id2;
+
+    norder = 0;
+    id1 = tern_go_stack(add_one, (void *)1, GSTACK);
+    id2 = tern_go_stack(add_one, (void *)2, GSTACK);
+    EXPECT_TRUE(id1 > 1 && id2 == id1 + 1);
+    EXPECT_EQ(tern_numgoroutine(), base + 2);
+    EXPECT_TRUE(wait_for(base));
+    EXPECT_EQ(norder, 2);
+}
+
+static void yielder(void *arg)
+{
+    for (int i = 0; i < 3; i++) {
+        record((int)(intptr_t)arg);
+        tern_yield();
+    }
+}
+
+/* Three goroutines that yield take turns: each runs three times, and
+ * none runs twice in a row while another is runnable. */
+TEST(sched, yield_takes_turns)
+{
+    uint32_t base = tern_numgoroutine();
+
+    norder = 0;
+    tern_go_stack(yielder, (void *)1, GSTACK);
+    tern_yield(); /* 1 runs first (runnext), then the rest in order */
+    tern_go_stack(yielder, (void *)2, GSTACK);
+    tern_go_stack(yielder, (void *)3, GSTACK);
+    ASSERT_TRUE(wait_for(base));
+    ASSERT_TRUE(norder == 9);
+    EXPECT_EQ(order[0], 1);
+    for (int id = 1; id <= 3; id++) {
+        int n = 0;
+        for (int i = 0; i < 9; i++)
+            n += order[i] == id;
+        EXPECT_EQ(n, 3);
+    }
+    for (int i = 1; i < 7; i++)
+        EXPECT_TRUE(order[i] != order[i - 1]);
+}
+
+static void sleeper(void *arg)
+{
+    int ms = (int)(intptr_t)arg;
+    int64_t t0 = tern_nanotime();
+
+    tern_sleep((int64_t)ms * 1000000);
+    if (tern_nanotime() - t0 >= (int64_t)ms * 1000000)
+        record(ms);
+    else
+        record(-ms);
+}
+
+/* Sleepers wake in the order of their deadlines, never early, while
+ * main keeps yielding. */
+TEST(sched, sleepers_wake_in_order)
+{
+    uint32_t base = tern_numgoroutine();
+
+    norder = 0;
+    tern_go_stack(sleeper, (void *)30, GSTACK);
+    tern_go_stack(sleeper, (void *)10, GSTACK);
+    tern_go_stack(sleeper, (void *)20, GSTACK);
+    tern_go_stack(sleeper, (void *)5, GSTACK);
+    ASSERT_TRUE(wait_for(base));
+    ASSERT_TRUE(norder == 4);
+    EXPECT_EQ(order[0], 5);
+    EXPECT_EQ(order[1], 10);
+    EXPECT_EQ(order[2], 20);
+    EXPECT_EQ(order[3], 30);
+}
+
+/* main sleeps with nothing else to run: the CPU idles until the tick. */
+TEST(sched, sleep_when_alone)
+{
+    int64_t t0 = tern_nanotime();
+    uint64_t k0 = tern_ticks();
+
+    tern_sleep(15000000);
+    EXPECT_TRUE(tern_nanotime() - t0 >= 15000000);
+    EXPECT_TRUE(tern_ticks() - k0 >= 14);
+}
+
+static volatile int done_count;
+
+static void quick(void *arg)
+{
+    (void)arg;
+    unsigned long s = arch_irq_save();
+    done_count++;
+    arch_irq_restore(s);
+}
+
+/* Many short-lived goroutines: descriptors and stacks are reused, so the
+ * heap does not grow with the number spawned. */
+TEST(sched, many_goroutines_reuse_stacks)
+{
+    uint32_t base = tern_numgoroutine();
+
+    done_count = 0;
+    for (int round = 0; round < 50; round++) {
+        for (int i = 0; i < 4; i++)
+            ASSERT_TRUE(tern_go_stack(quick, NULL, GSTACK) > 0);
+        ASSERT_TRUE(wait_for(base));
+    }
+    EXPECT_EQ(done_count, 200);
+}
+
+static void sleep_in_tick(void)
+{
+    tern_sleep(1000);
+}
+
+TEST_DEATH(sched, blocking_in_an_interrupt_is_fatal,
+           "blocking call in an interrupt handler")
+{
+    time_set_tick_hook(sleep_in_tick);
+    for (;;)
+        ;
+}
