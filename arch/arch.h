@@ -38,9 +38,17 @@
  * makes the interrupted code call the scheduler, so a preempted goroutine
  * is parked by the same switch.)
  *
+ * Preemption.  The tick calls arch_preempt_request(); at the first moment
+ * it is safe (Cortex-M: PendSV, the lowest-priority exception, after every
+ * other handler; x86: the end of the outermost interrupt), the port makes
+ * the interrupted thread call sched_preempted() as if it had called it
+ * itself, with every register it had preserved around the call.  So a
+ * preempted goroutine parks through the same arch_context_switch as a
+ * yielding one, and there is one shape of saved context.
+ *
  * Reserved for the scheduler issue (not declared until implemented, so
- * nothing can call a stub): arch_preempt_request() and the stack-limit
- * hooks (PSPLIM, MPU guard, guard page, canary).
+ * nothing can call a stub): the stack-limit hooks (MPU guard region,
+ * guard pages).
  */
 #ifndef ARCH_ARCH_H
 #define ARCH_ARCH_H
@@ -155,6 +163,19 @@ void arch_context_init(struct arch_context *c, void *stack, size_t size,
  * left them).  The cheapest switch the core allows: no exception.
  */
 void arch_context_switch(struct arch_context *from, struct arch_context *to);
+
+/*
+ * Ask for the running thread to be diverted into sched_preempted() as
+ * soon as no interrupt handler is active.  Interrupt context (the tick).
+ * A request when the thread cannot be diverted safely (Cortex-M: inside
+ * an IT block or an interrupted LDM/STM) is dropped; the next tick asks
+ * again.  O(1).
+ */
+void arch_preempt_request(void);
+
+/* Provided by the scheduler: called in thread context, interrupts on,
+ * by the thread the port diverted. */
+void sched_preempted(void);
 
 /* --- stacks and registers --- */
 

@@ -122,6 +122,14 @@ uint32_t tern_goid(void);
 /* Goroutines that exist (runnable, running or waiting). */
 uint32_t tern_numgoroutine(void);
 
+/* The time slice: a goroutine that runs this long while another is
+ * runnable is preempted at the next tick.  Default 10 ms; ns <= 0 restores
+ * the default. */
+void tern_set_timeslice(int64_t ns);
+
+/* Preemptions by the time slice since boot. */
+uint64_t tern_preemptions(void);
+
 /* --- manual memory --------------------------------------------------------
  * malloc and friends on Tern's heap (the C library's names map onto these).
  * Never collected; a GC pointer stored in such a block keeps its object

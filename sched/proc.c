@@ -46,8 +46,13 @@
  * an interrupt handler may ready a G (sched_ready) but never park.
  *
  * At a tick (sched_tick, interrupt context): every sleeper whose time has
- * come is readied.  Preemption of a G that never yields (the time slice)
- * is the next step of the scheduler issue and is not in this file yet.
+ * come is readied; if the running G has had the CPU for a time slice
+ * (10 ms by default, tern_set_timeslice) and another G is runnable, the
+ * tick asks the arch to preempt (arch_preempt_request).  The arch diverts
+ * the running G into sched_preempted() as soon as no handler is active,
+ * with all its registers preserved (arch/arch.h); sched_preempted readies
+ * it at the back of the run queue and schedules, so a preempted G is
+ * parked exactly like a yielding one.
  *
  * main() is goroutine 1; when it returns, the program exits with its
  * status, as in Go.
@@ -143,6 +148,7 @@ static void schedule(void)
         return;
     }
     m0.curg = next;
+    m0.slice_tick = tern_ticks();
     sched.switches++;
     if (next != NULL) {
         next->state = G_RUNNING;
@@ -290,18 +296,65 @@ uint32_t tern_numgoroutine(void)
     return sched.ngoroutines;
 }
 
+static bool slice_expired(void);
+
+/* Something other than the running G could run. */
+static bool others_runnable(const struct p *pp)
+{
+    return pp->runnext != NULL || runq_len(pp) > 0 || sched.runq_size > 0;
+}
+
 void sched_tick(void)
 {
-    int64_t now;
     struct g *gp;
 
-    if (m0.curg != NULL)
-        canary_verify(m0.curg);
-    if (m0.p == NULL || m0.p->ntimers == 0)
+    if (m0.p == NULL)
         return;
-    now = tern_nanotime();
-    while ((gp = timer_pop_due(m0.p, now)) != NULL)
-        sched_ready(gp, false);
+    if (m0.p->ntimers != 0) {
+        int64_t now = tern_nanotime();
+        while ((gp = timer_pop_due(m0.p, now)) != NULL)
+            sched_ready(gp, false);
+    }
+    if (m0.curg != NULL) {
+        canary_verify(m0.curg);
+        if (slice_expired() && others_runnable(m0.p))
+            arch_preempt_request();
+    }
+}
+
+/* The running G has had its time slice.  Interrupts masked. */
+static bool slice_expired(void)
+{
+    uint64_t ran = tern_ticks() - m0.slice_tick;
+
+    return (int64_t)ran * (1000000000 / (int64_t)tern_tick_hz()) >=
+           sched.slice_ns;
+}
+
+void sched_preempted(void)
+{
+    unsigned long irq = arch_irq_save();
+    struct g *cur = m0.curg;
+
+    /* The request may be stale: the G it was meant for may have yielded
+     * since, and this one just got the CPU. */
+    if (cur != NULL && cur->state == G_RUNNING && others_runnable(m0.p) &&
+        slice_expired()) {
+        sched.preemptions++;
+        sched_ready(cur, false);
+        schedule();
+    }
+    arch_irq_restore(irq);
+}
+
+void tern_set_timeslice(int64_t ns)
+{
+    sched.slice_ns = ns > 0 ? ns : 10000000;
+}
+
+uint64_t tern_preemptions(void)
+{
+    return sched.preemptions;
 }
 
 static int (*main_fn)(void);
@@ -316,6 +369,7 @@ _Noreturn void sched_start(int (*fn)(void))
 {
     main_fn = fn;
     m0.p = &p0;
+    sched.slice_ns = 10000000;
     time_set_tick_hook(sched_tick);
     if (tern_go(main_goroutine, NULL) != 1)
         tern_panic("cannot start the main goroutine");
@@ -328,6 +382,7 @@ _Noreturn void sched_start(int (*fn)(void))
             gp->state = G_RUNNING;
             gp->switches++;
             m0.curg = gp;
+            m0.slice_tick = tern_ticks();
             sched.switches++;
             arch_context_switch(&m0.g0, &gp->ctx);
         } else {

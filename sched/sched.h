@@ -59,7 +59,7 @@ struct m {
     struct g *curg;         /* the goroutine this M runs, or NULL */
     struct arch_context g0; /* the M's own context: the idle loop */
     struct p *p;
-    int64_t slice_start; /* nanotime the current G got the CPU */
+    uint64_t slice_tick; /* tick count when curg got the CPU */
 };
 
 /* Global state (interrupts masked). */
@@ -70,7 +70,9 @@ struct sched {
     struct g *gfree;      /* dead Gs, with their stacks */
     uint32_t ngoroutines; /* not dead */
     uint32_t nextid;
-    uint64_t switches;
+    uint64_t switches;    /* context switches */
+    uint64_t preemptions; /* of them, forced by the time slice */
+    int64_t slice_ns;     /* the time slice */
 };
 
 extern struct sched sched;

@@ -12,6 +12,7 @@ ARCH_CFLAGS := $(CPU_FLAGS) -DCM_$(shell echo $(ARCH_VARIANT) | tr a-z A-Z) \
 	-DCM_CPU_NAME='"$(CPU_NAME)"' -DCM_SEMIHOSTING -mno-unaligned-access
 ARCH_SRCS := arch/cortex-m/start.c arch/cortex-m/arch.c \
 	arch/cortex-m/context.c arch/cortex-m/switch.S \
+	arch/cortex-m/preempt.c arch/cortex-m/pendsv.S \
 	arch/cortex-m/fault.c arch/cortex-m/fault-entry.S
 ARCH_LDFLAGS := $(CPU_FLAGS) --specs=nano.specs -nostartfiles \
 	-T linker/cortex-m.ld -Wl,--defsym=__stack_size=$(STACK_SIZE)

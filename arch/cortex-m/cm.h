@@ -48,6 +48,7 @@
 
 #define ICSR_PENDSTSET  (1u << 26)
 #define ICSR_PENDSTCLR  (1u << 25)
+#define ICSR_PENDSVSET  (1u << 28)
 #define ICSR_VECTACTIVE 0x1FFu
 
 #define CCR_UNALIGN_TRP (1u << 3)

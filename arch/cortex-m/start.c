@@ -36,7 +36,7 @@ void arch_fault_entry(void); /* fault-entry.S */
 void arch_irq_unexpected(void);
 void arch_nmi(void);
 void SysTick_Handler(void) __attribute__((weak, alias("arch_irq_unexpected")));
-void PendSV_Handler(void) __attribute__((weak, alias("arch_irq_unexpected")));
+void PendSV_Handler(void);
 void SVC_Handler(void) __attribute__((weak, alias("arch_irq_unexpected")));
 
 #if defined(CM_BOOT_HEADER)

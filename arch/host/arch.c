@@ -146,3 +146,8 @@ void arch_context_switch(struct arch_context *from, struct arch_context *to)
 {
     swapcontext(&from->uc, &to->uc);
 }
+
+/* No interrupts on the host, so nothing to preempt from. */
+void arch_preempt_request(void)
+{
+}

@@ -61,6 +61,9 @@ static void (*const irq_handlers[X86_NR_IRQ])(void) = {
 
 static uint64_t idt[X86_NR_VEC] TERN_PRIVATE;
 
+/* Set by the tick, taken at the end of the outermost interrupt. */
+static volatile bool preempt_pending;
+
 /* written by x86_trap, with IF clear: */
 static struct {
     volatile unsigned depth; /* handlers (and fault reports) running */
@@ -109,6 +112,19 @@ void x86_trap(struct x86_frame *f)
     pic_eoi(irq);
     isr.irq = outer;
     isr.depth--;
+    /* The end of the outermost interrupt is the preemption point: the
+     * interrupted thread calls the scheduler from here, on its own stack,
+     * interrupts still off; it returns through this frame's iret when it
+     * is switched back in.  See arch/arch.h. */
+    if (isr.depth == 0 && preempt_pending) {
+        preempt_pending = false;
+        sched_preempted();
+    }
+}
+
+void arch_preempt_request(void)
+{
+    preempt_pending = true;
 }
 
 int trap_current_irq(void)
