@@ -111,8 +111,10 @@ const char *arch_cmdline(void);
 /* Unmask interrupts unconditionally (boot, idle loop). */
 void arch_irq_enable(void);
 
-/* True in interrupt context (handler mode / inside an ISR). */
-bool arch_in_isr(void);
+/* bool arch_in_isr(void);
+ *     True in interrupt context (handler mode / inside an ISR).  On the
+ *     scheduler's paths, so each port defines or declares it in its
+ *     arch_inline.h. */
 
 /*
  * Sleep until an interrupt arrives.  Pre: interrupts masked by

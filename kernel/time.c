@@ -63,12 +63,15 @@ void time_init(uint32_t hz)
         tern_panic("board timer cannot produce the default tick rate");
 }
 
+volatile uint32_t time_tick32;
+
 void time_tick(void)
 {
     void (*hook)(void) = tm.hook;
 
     canary_check();
     tm.ticks++;
+    time_tick32++;
     if (hook)
         hook();
 }

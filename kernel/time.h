@@ -16,6 +16,10 @@ void time_init(uint32_t hz);
  * period, in interrupt context. */
 void time_tick(void);
 
+/* Ticks since boot, low 32 bits: one load, for differences (the
+ * scheduler's time slice). */
+extern volatile uint32_t time_tick32;
+
 /* Install fn to run on every tick, in interrupt context, after the tick
  * count advanced (the scheduler's preemption hook).  NULL removes it. */
 void time_set_tick_hook(void (*fn)(void));

@@ -148,7 +148,7 @@ static void schedule(void)
         return;
     }
     m0.curg = next;
-    m0.slice_tick = tern_ticks();
+    m0.slice_tick = time_tick32;
     sched.switches++;
     if (next != NULL) {
         next->state = G_RUNNING;
@@ -325,7 +325,7 @@ void sched_tick(void)
 /* The running G has had its time slice.  Interrupts masked. */
 static bool slice_expired(void)
 {
-    uint64_t ran = tern_ticks() - m0.slice_tick;
+    uint32_t ran = time_tick32 - m0.slice_tick;
 
     return (int64_t)ran * (1000000000 / (int64_t)tern_tick_hz()) >=
            sched.slice_ns;
@@ -382,7 +382,7 @@ _Noreturn void sched_start(int (*fn)(void))
             gp->state = G_RUNNING;
             gp->switches++;
             m0.curg = gp;
-            m0.slice_tick = tern_ticks();
+            m0.slice_tick = time_tick32;
             sched.switches++;
             arch_context_switch(&m0.g0, &gp->ctx);
         } else {

@@ -10,33 +10,6 @@
  */
 #include "sched/sched.h"
 
-_Static_assert((SCHED_RUNQ & (SCHED_RUNQ - 1)) == 0, "ring of 2^n");
-
-bool runq_put(struct p *pp, struct g *gp)
-{
-    if (pp->runqtail - pp->runqhead >= SCHED_RUNQ)
-        return false;
-    pp->runq[pp->runqtail % SCHED_RUNQ] = gp;
-    pp->runqtail++;
-    return true;
-}
-
-struct g *runq_get(struct p *pp)
-{
-    struct g *gp;
-
-    if (pp->runqhead == pp->runqtail)
-        return NULL;
-    gp = pp->runq[pp->runqhead % SCHED_RUNQ];
-    pp->runqhead++;
-    return gp;
-}
-
-uint32_t runq_len(const struct p *pp)
-{
-    return pp->runqtail - pp->runqhead;
-}
-
 void globrunq_put(struct g *gp)
 {
     gp->schedlink = NULL;

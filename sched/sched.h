@@ -41,7 +41,7 @@ struct g {
     struct g *schedlink; /* global run queue or free list */
     struct g *alllink;   /* every G ever made (they are recycled) */
     int64_t when;        /* nanotime to wake a sleeper */
-    uint64_t switches;   /* times it was switched in */
+    uint32_t switches;   /* times it was switched in */
 };
 
 struct p {
@@ -59,7 +59,7 @@ struct m {
     struct g *curg;         /* the goroutine this M runs, or NULL */
     struct arch_context g0; /* the M's own context: the idle loop */
     struct p *p;
-    uint64_t slice_tick; /* tick count when curg got the CPU */
+    uint32_t slice_tick; /* time_tick32 when curg got the CPU */
 };
 
 /* Global state (interrupts masked). */
@@ -70,7 +70,7 @@ struct sched {
     struct g *gfree;      /* dead Gs, with their stacks */
     uint32_t ngoroutines; /* not dead */
     uint32_t nextid;
-    uint64_t switches;    /* context switches */
+    uint32_t switches;    /* context switches (wraps) */
     uint64_t preemptions; /* of them, forced by the time slice */
     int64_t slice_ns;     /* the time slice */
 };
@@ -90,10 +90,34 @@ void sched_ready(struct g *gp, bool next);
 /* The tick: wake sleepers, account the time slice.  Interrupt context. */
 void sched_tick(void);
 
-/* --- run queue (sched/runq.c) --- */
-bool runq_put(struct p *pp, struct g *gp);
-struct g *runq_get(struct p *pp);
-uint32_t runq_len(const struct p *pp);
+/* --- run queue (sched/runq.c; the local ring inline: every switch) --- */
+_Static_assert((SCHED_RUNQ & (SCHED_RUNQ - 1)) == 0, "ring of 2^n");
+
+static inline bool runq_put(struct p *pp, struct g *gp)
+{
+    if (pp->runqtail - pp->runqhead >= SCHED_RUNQ)
+        return false;
+    pp->runq[pp->runqtail % SCHED_RUNQ] = gp;
+    pp->runqtail++;
+    return true;
+}
+
+static inline struct g *runq_get(struct p *pp)
+{
+    struct g *gp;
+
+    if (pp->runqhead == pp->runqtail)
+        return NULL;
+    gp = pp->runq[pp->runqhead % SCHED_RUNQ];
+    pp->runqhead++;
+    return gp;
+}
+
+static inline uint32_t runq_len(const struct p *pp)
+{
+    return pp->runqtail - pp->runqhead;
+}
+
 void globrunq_put(struct g *gp);
 struct g *globrunq_get(void);
 

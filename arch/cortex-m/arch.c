@@ -147,14 +147,6 @@ void arch_irq_enable(void)
     __asm__ volatile("cpsie i" ::: "memory");
 }
 
-bool arch_in_isr(void)
-{
-    uint32_t ipsr;
-
-    __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));
-    return ipsr != 0;
-}
-
 void arch_wait_irq(void)
 {
     __asm__ volatile("dsb\n\twfi" ::: "memory");

@@ -5,6 +5,9 @@
 #ifndef ARCH_CORTEX_M_ARCH_INLINE_H
 #define ARCH_CORTEX_M_ARCH_INLINE_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 static inline unsigned long arch_irq_save(void)
 {
     unsigned long primask;
@@ -16,6 +19,14 @@ static inline unsigned long arch_irq_save(void)
 static inline void arch_irq_restore(unsigned long state)
 {
     __asm__ volatile("msr primask, %0" ::"r"(state) : "memory");
+}
+
+static inline bool arch_in_isr(void)
+{
+    uint32_t ipsr;
+
+    __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));
+    return ipsr != 0;
 }
 
 /* A parked context: its stack holds, from the saved SP up, s16-s31 (FPU

@@ -5,7 +5,11 @@
 #ifndef ARCH_HOST_ARCH_INLINE_H
 #define ARCH_HOST_ARCH_INLINE_H
 
+#include <stdbool.h>
+
 extern unsigned long host_masked;
+
+bool arch_in_isr(void);
 
 static inline unsigned long arch_irq_save(void)
 {

@@ -5,6 +5,11 @@
 #ifndef ARCH_X86_ARCH_INLINE_H
 #define ARCH_X86_ARCH_INLINE_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
+bool arch_in_isr(void); /* trap.c: its nesting count */
+
 static inline unsigned long arch_irq_save(void)
 {
     unsigned long flags;

@@ -105,6 +105,7 @@ int main(void)
         return 0;
     }
     bench_switch();
+    bench_sched();
     bench_alloc(); /* last: it re-makes the heap */
     bench_fini();
     return 0;
