@@ -59,6 +59,7 @@
  */
 #include <string.h>
 
+#include "kernel/panic.h"
 #include "kernel/time.h"
 #include "mm/mm.h"
 #include "sched/sched.h"
@@ -169,11 +170,15 @@ static void goentry(void *arg)
     tern_goexit();
 }
 
-/* A G with a stack of at least size bytes: a dead one reused, or new. */
+/* A G with a stack of at least size bytes: a dead one reused, or new.
+ * Stacks are whole pages (mm_stack_alloc), and all of it is used. */
 static struct g *galloc(size_t size)
 {
     struct g *gp, **pp;
-    unsigned long irq = arch_irq_save();
+    unsigned long irq;
+
+    size = (size + MM_PAGE_SIZE - 1) & ~(size_t)(MM_PAGE_SIZE - 1);
+    irq = arch_irq_save();
 
     for (pp = &sched.gfree; (gp = *pp) != NULL; pp = &gp->schedlink)
         if (gp->stacksize == size) {
@@ -357,6 +362,44 @@ uint64_t tern_preemptions(void)
     return sched.preemptions;
 }
 
+static const char *state_name(const struct g *gp)
+{
+    switch (gp->state) {
+    case G_RUNNABLE:
+        return "runnable";
+    case G_RUNNING:
+        return "running";
+    case G_WAITING:
+        return gp->waitreason == WAIT_SLEEP ? "sleep" : "waiting";
+    default:
+        return "idle";
+    }
+}
+
+/* The goroutine dump of every fatal report (kernel/panic.c): the running
+ * goroutine first, then the others, as Go prints them.  No allocation,
+ * no locks; it reads the list as it stands. */
+static void dump(void)
+{
+    struct g *cur = m0.curg;
+
+    if (cur == NULL)
+        fatal_printf("goroutine 0 [idle loop]:\n\tsp=%p\n", (void *)arch_sp());
+    for (int pass = 0; pass < 2; pass++)
+        for (struct g *gp = sched.allg; gp != NULL; gp = gp->alllink) {
+            if ((pass == 0) != (gp == cur) || gp->state == G_DEAD)
+                continue;
+            fatal_printf("goroutine %u [%s]:\n", (unsigned)gp->id,
+                         state_name(gp));
+            fatal_printf("\tentry=%p arg=%p stack=[%p, %p)", (void *)gp->fn,
+                         gp->arg, gp->stack,
+                         (void *)((char *)gp->stack + gp->stacksize));
+            if (gp == cur)
+                fatal_printf(" sp=%p", (void *)arch_sp());
+            fatal_printf(" created by goroutine %u\n\n", (unsigned)gp->parent);
+        }
+}
+
 static int (*main_fn)(void);
 
 static void main_goroutine(void *arg)
@@ -370,6 +413,7 @@ _Noreturn void sched_start(int (*fn)(void))
     main_fn = fn;
     m0.p = &p0;
     sched.slice_ns = 10000000;
+    fatal_set_dump_hook(dump);
     time_set_tick_hook(sched_tick);
     if (tern_go(main_goroutine, NULL) != 1)
         tern_panic("cannot start the main goroutine");

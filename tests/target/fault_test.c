@@ -5,6 +5,7 @@
  */
 #include "arch/arch.h"
 #include "kernel/time.h"
+#include "mm/mm.h"
 #include "tests/harness/test.h"
 
 /* volatile: the compiler may not see through these. */
@@ -70,9 +71,11 @@ static int __attribute__((noinline)) deep(int n, volatile char *prev)
 
 static void overflow(void *arg)
 {
+    struct mspan *s = mm_span_of((void *)arch_sp());
+
     (void)arg;
-    /* a 2 KiB stack, overrun by a few frames */
-    tern_printf("%d\n", deep(2048 / 256 + 2, NULL));
+    /* this goroutine's whole stack span, overrun by a few frames */
+    tern_printf("%d\n", deep((int)(s->npages * MM_PAGE_SIZE / 256) + 2, NULL));
     for (;;) /* the next tick checks the canary */
         ;
 }
