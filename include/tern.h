@@ -130,6 +130,30 @@ void tern_set_timeslice(int64_t ns);
 /* Preemptions by the time slice since boot. */
 uint64_t tern_preemptions(void);
 
+/* --- channels ---------------------------------------------------------------
+ * Go's channels: elements of a fixed size, copied in and out; capacity 0
+ * is unbuffered (a send waits for a receiver).  Sending on, or closing, a
+ * closed channel is a fatal error; receiving from a closed, drained channel
+ * gives the zero value and false.  Interrupt handlers may use only the
+ * try- operations.
+ */
+typedef struct tern_chan tern_chan;
+
+/* A channel of cap elements of elemsize bytes, or NULL if memory is
+ * exhausted. */
+tern_chan *tern_chan_make(size_t elemsize, size_t cap);
+void tern_chan_send(tern_chan *c, const void *elem);
+bool tern_chan_recv(tern_chan *c, void *elem); /* false: closed */
+void tern_chan_close(tern_chan *c);
+bool tern_chan_trysend(tern_chan *c, const void *elem); /* false: full */
+int tern_chan_tryrecv(tern_chan *c, void *elem); /* 1 got, 0 empty, -1 closed */
+size_t tern_chan_len(tern_chan *c);
+size_t tern_chan_cap(tern_chan *c);
+
+/* Mark c as fed by an interrupt handler: goroutines waiting on it are not
+ * deadlocked, since an interrupt can wake them. */
+void tern_chan_irq(tern_chan *c);
+
 /* --- manual memory --------------------------------------------------------
  * malloc and friends on Tern's heap (the C library's names map onto these).
  * Never collected; a GC pointer stored in such a block keeps its object

@@ -140,8 +140,24 @@ static inline void *span_take(struct mspan *s)
  * ones go back to the page heap) and the pooled stacks to the page heap,
  * so that pages cached for one size class can serve another.  Lock held.
  * O(span classes + pool length). */
+static void (*reclaim_hook)(void) TERN_PRIVATE;
+
+void mm_set_reclaim_hook(void (*fn)(void))
+{
+    reclaim_hook = fn;
+}
+
 static void release_caches(struct mcache *c)
 {
+    static bool reclaiming TERN_PRIVATE;
+
+    /* First let the runtime give back what it keeps for reuse (dead
+     * goroutines' stacks); it may free into the mm, so not recursively. */
+    if (reclaim_hook != NULL && !reclaiming) {
+        reclaiming = true;
+        reclaim_hook();
+        reclaiming = false;
+    }
     for (unsigned sc = 0; sc < MM_NUM_SPANCLASSES; sc++)
         if (c->alloc[sc] != NULL) {
             mcentral_uncache_span(c->alloc[sc]);

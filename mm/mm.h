@@ -166,6 +166,11 @@ void *mm_alloc_aligned(size_t align, size_t size);
  * allocation that finds no free run does by itself).  O(span classes). */
 void mm_trim(void);
 
+/* fn runs, with the mm lock held, whenever memory is short, before the
+ * caches are released: it may free (mm_free, mm_stack_free) what its
+ * owner keeps for reuse.  The scheduler's frees dead goroutines. */
+void mm_set_reclaim_hook(void (*fn)(void));
+
 /* --- lookup (the GC's) ------------------------------------------------------
  */
 

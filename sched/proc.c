@@ -24,10 +24,12 @@
  * G states and the transitions allowed:
  *
  *     IDLE --tern_go--> RUNNABLE --schedule--> RUNNING
- *     RUNNING --tern_yield--> RUNNABLE
- *     RUNNING --park (tern_sleep)--> WAITING --ready (tick: timer due)-->
- * RUNNABLE RUNNING --tern_goexit / entry returns--> DEAD --tern_go reuses-->
- * RUNNABLE
+ *     RUNNING --tern_yield, preempted--> RUNNABLE
+ *     RUNNING --park: sleep, channel--> WAITING
+ *     WAITING --ready: the tick (timer due), the channel's other side,
+ *               close--> RUNNABLE
+ *     RUNNING --tern_goexit, entry returns--> DEAD
+ *     DEAD --tern_go reuses the descriptor and stack--> RUNNABLE
  *
  * The switch.  Every switch is a call of arch_context_switch from
  * schedule(), with interrupts masked: the outgoing G's registers are
@@ -40,6 +42,11 @@
  * Picking the next G (findrunnable): every 61st pick takes the global
  * queue's head first, so overflowed Gs are not starved; otherwise
  * runnext, then the local ring, then the global queue.
+ *
+ * Deadlock: when the idle loop finds nothing runnable, no sleeper on the
+ * timer heap and no goroutine parked on an interrupt-fed channel, yet
+ * goroutines exist, none of them can ever run again: "fatal error: all
+ * goroutines are asleep - deadlock!" and the dump, as Go reports it.
  *
  * Interrupt rules: the run queues and timer heap are touched only with
  * interrupts masked, and every such section is O(1) or O(log sleepers);
@@ -158,6 +165,11 @@ static void schedule(void)
     } else {
         arch_context_switch(&cur->ctx, &m0.g0);
     }
+}
+
+void sched_park(void)
+{
+    schedule();
 }
 
 /* The first code of every goroutine: interrupts on, run, exit. */
@@ -370,7 +382,10 @@ static const char *state_name(const struct g *gp)
     case G_RUNNING:
         return "running";
     case G_WAITING:
-        return gp->waitreason == WAIT_SLEEP ? "sleep" : "waiting";
+        return gp->waitreason == WAIT_SLEEP       ? "sleep"
+               : gp->waitreason == WAIT_CHAN_SEND ? "chan send"
+               : gp->waitreason == WAIT_CHAN_RECV ? "chan receive"
+                                                  : "waiting";
     default:
         return "idle";
     }
@@ -400,6 +415,24 @@ static void dump(void)
         }
 }
 
+/* Memory is short (mm's reclaim hook): free every dead goroutine's
+ * descriptor and stack.  Interrupts masked (the mm lock). */
+static void reclaim_dead(void)
+{
+    struct g **pp = &sched.allg, *gp;
+
+    while ((gp = *pp) != NULL) {
+        if (gp->state == G_DEAD) {
+            *pp = gp->alllink;
+            mm_stack_free(gp->stack);
+            mm_free(gp);
+        } else {
+            pp = &gp->alllink;
+        }
+    }
+    sched.gfree = NULL;
+}
+
 static int (*main_fn)(void);
 
 static void main_goroutine(void *arg)
@@ -414,6 +447,7 @@ _Noreturn void sched_start(int (*fn)(void))
     m0.p = &p0;
     sched.slice_ns = 10000000;
     fatal_set_dump_hook(dump);
+    mm_set_reclaim_hook(reclaim_dead);
     time_set_tick_hook(sched_tick);
     if (tern_go(main_goroutine, NULL) != 1)
         tern_panic("cannot start the main goroutine");
@@ -429,6 +463,11 @@ _Noreturn void sched_start(int (*fn)(void))
             m0.slice_tick = time_tick32;
             sched.switches++;
             arch_context_switch(&m0.g0, &gp->ctx);
+        } else if (p0.ntimers == 0 && sched.ngoroutines > 0 &&
+                   sched.irqwaiters == 0) {
+            /* Every goroutine waits, and nothing can wake one: no timer,
+             * no interrupt-fed channel. */
+            tern_panic("all goroutines are asleep - deadlock!");
         } else {
             arch_wait_irq();
         }

@@ -22,7 +22,9 @@ enum g_state {
 
 enum g_waitreason {
     WAIT_NONE,
-    WAIT_SLEEP, /* tern_sleep: on the P's timer heap */
+    WAIT_SLEEP,     /* tern_sleep: on the P's timer heap */
+    WAIT_CHAN_SEND, /* parked on a channel's sendq */
+    WAIT_CHAN_RECV, /* parked on a channel's recvq */
 };
 
 struct g {
@@ -71,6 +73,7 @@ struct sched {
     uint32_t ngoroutines; /* not dead */
     uint32_t nextid;
     uint32_t switches;    /* context switches (wraps) */
+    uint32_t irqwaiters;  /* parked on channels an interrupt feeds */
     uint64_t preemptions; /* of them, forced by the time slice */
     int64_t slice_ns;     /* the time slice */
 };
@@ -89,6 +92,11 @@ void sched_ready(struct g *gp, bool next);
 
 /* The tick: wake sleepers, account the time slice.  Interrupt context. */
 void sched_tick(void);
+
+/* Give up the CPU until something readies the running goroutine, whose
+ * state and wait reason the caller has set.  Interrupts masked; returns
+ * masked. */
+void sched_park(void);
 
 /* --- run queue (sched/runq.c; the local ring inline: every switch) --- */
 _Static_assert((SCHED_RUNQ & (SCHED_RUNQ - 1)) == 0, "ring of 2^n");

@@ -4,7 +4,7 @@
  */
 #include "mm/mm.h"
 
-#define CTX_STACK      1024 /* three of them fit the microbit's heap */
+#define CTX_STACK      512 /* three of them fit the microbit heap */
 #define STACK_ALLOC(n) mm_stack_alloc(n)
 #define STACK_FREE(p)  mm_stack_free(p)
 

@@ -1,0 +1,279 @@
+/*
+ * tests/target/chan_test.c - channels: handoff, every capacity 0..20,
+ * several senders (nothing lost, duplicated or reordered per sender),
+ * close semantics, try-operations, an interrupt feeding a channel, and
+ * constructed deadlocks.
+ */
+#include "kernel/time.h"
+#include "sched/sched.h"
+#include "tests/harness/test.h"
+
+#define GSTACK 512
+
+static void echo(void *arg)
+{
+    tern_chan **ch = arg;
+    int v;
+
+    while (tern_chan_recv(ch[0], &v)) {
+        v++;
+        tern_chan_send(ch[1], &v);
+    }
+}
+
+TEST(chan, unbuffered_ping_pong)
+{
+    tern_chan *ch[2] = {tern_chan_make(sizeof(int), 0),
+                        tern_chan_make(sizeof(int), 0)};
+    uint32_t base = tern_numgoroutine();
+
+    ASSERT_TRUE(ch[0] && ch[1]);
+    tern_go_stack(echo, ch, GSTACK);
+    for (int i = 0; i < 100; i++) {
+        int v = i;
+        tern_chan_send(ch[0], &v);
+        EXPECT_TRUE(tern_chan_recv(ch[1], &v));
+        EXPECT_EQ(v, i + 1);
+    }
+    tern_chan_close(ch[0]);
+    while (tern_numgoroutine() > base)
+        tern_yield();
+    tern_free(ch[0]);
+    tern_free(ch[1]);
+}
+
+struct sender_arg {
+    tern_chan *c;
+    int id, n;
+};
+
+static void sender(void *arg)
+{
+    struct sender_arg *a = arg;
+
+    for (int i = 0; i < a->n; i++) {
+        int v = a->id << 16 | i;
+        tern_chan_send(a->c, &v);
+    }
+}
+
+/* Three senders, one receiver, capacities 0..20: every value arrives
+ * once, and each sender's values in order. */
+TEST(chan, every_capacity_many_senders)
+{
+    for (int cap = 0; cap <= 20; cap++) {
+        tern_chan *c = tern_chan_make(sizeof(int), (size_t)cap);
+        struct sender_arg a[3];
+        int next[3] = {0, 0, 0};
+        uint32_t base = tern_numgoroutine();
+
+        ASSERT_TRUE(c != NULL);
+        EXPECT_EQ(tern_chan_cap(c), cap);
+        for (int s = 0; s < 3; s++) {
+            a[s] = (struct sender_arg){c, s, 40};
+            ASSERT_TRUE(tern_go_stack(sender, &a[s], GSTACK) > 0);
+        }
+        for (int k = 0; k < 120; k++) {
+            int v, s, i;
+            ASSERT_TRUE(tern_chan_recv(c, &v));
+            s = v >> 16;
+            i = v & 0xFFFF;
+            ASSERT_TRUE(s >= 0 && s < 3);
+            if (i != next[s]) {
+                test_fail(__FILE__, __LINE__,
+                          "cap %d: sender %d sent %d, expected %d", cap, s, i,
+                          next[s]);
+                return;
+            }
+            next[s]++;
+        }
+        EXPECT_EQ(tern_chan_len(c), 0);
+        while (tern_numgoroutine() > base)
+            tern_yield();
+        tern_free(c);
+    }
+}
+
+TEST(chan, close_drains_then_reports_closed)
+{
+    tern_chan *c = tern_chan_make(sizeof(int), 4);
+    int v;
+
+    ASSERT_TRUE(c != NULL);
+    for (v = 1; v <= 3; v++)
+        tern_chan_send(c, &v);
+    tern_chan_close(c);
+    for (int i = 1; i <= 3; i++) {
+        EXPECT_TRUE(tern_chan_recv(c, &v));
+        EXPECT_EQ(v, i);
+    }
+    v = 99;
+    EXPECT_TRUE(!tern_chan_recv(c, &v));
+    EXPECT_EQ(v, 0); /* the zero value */
+    EXPECT_EQ(tern_chan_tryrecv(c, &v), -1);
+    tern_free(c);
+}
+
+static volatile int woke_closed;
+
+static void waiter(void *arg)
+{
+    int v;
+
+    if (!tern_chan_recv(arg, &v))
+        woke_closed++;
+}
+
+TEST(chan, close_wakes_every_receiver)
+{
+    tern_chan *c = tern_chan_make(sizeof(int), 0);
+    uint32_t base = tern_numgoroutine();
+
+    ASSERT_TRUE(c != NULL);
+    woke_closed = 0;
+    for (int i = 0; i < 3; i++)
+        tern_go_stack(waiter, c, GSTACK);
+    tern_sleep(2000000); /* all three park */
+    tern_chan_close(c);
+    while (tern_numgoroutine() > base)
+        tern_yield();
+    EXPECT_EQ(woke_closed, 3);
+    tern_free(c);
+}
+
+TEST(chan, try_operations_never_block)
+{
+    tern_chan *c = tern_chan_make(sizeof(int), 1);
+    int v = 7;
+
+    ASSERT_TRUE(c != NULL);
+    EXPECT_EQ(tern_chan_tryrecv(c, &v), 0);
+    EXPECT_TRUE(tern_chan_trysend(c, &v));
+    EXPECT_TRUE(!tern_chan_trysend(c, &v)); /* full */
+    v = 0;
+    EXPECT_EQ(tern_chan_tryrecv(c, &v), 1);
+    EXPECT_EQ(v, 7);
+    tern_free(c);
+}
+
+/* The tick handler feeds a channel with try-send; main receives, parked
+ * between ticks.  Nothing is lost: values arrive consecutive unless the
+ * channel was full. */
+static tern_chan *irq_chan;
+static volatile uint32_t irq_sent, irq_dropped;
+
+static void feeding_tick(void)
+{
+    uint32_t v = irq_sent;
+
+    sched_tick();
+    if (tern_chan_trysend(irq_chan, &v))
+        irq_sent++;
+    else
+        irq_dropped++;
+}
+
+TEST(chan, interrupt_feeds_a_channel)
+{
+    uint32_t v, expect = 0;
+
+    irq_chan = tern_chan_make(sizeof(uint32_t), 8);
+    ASSERT_TRUE(irq_chan != NULL);
+    tern_chan_irq(irq_chan);
+    irq_sent = irq_dropped = 0;
+    time_set_tick_hook(feeding_tick);
+    for (int i = 0; i < 30; i++) {
+        ASSERT_TRUE(tern_chan_recv(irq_chan, &v));
+        EXPECT_EQ(v, expect);
+        expect = v + 1;
+    }
+    time_set_tick_hook(sched_tick);
+    EXPECT_EQ(irq_dropped, 0);
+}
+
+/* --- misuse and deadlocks: each must die with its message -------------- */
+
+TEST_DEATH(chan, send_on_closed, "send on closed channel")
+{
+    tern_chan *c = tern_chan_make(sizeof(int), 1);
+    int v = 1;
+
+    tern_chan_close(c);
+    tern_chan_send(c, &v);
+}
+
+TEST_DEATH(chan, close_of_closed, "close of closed channel")
+{
+    tern_chan *c = tern_chan_make(sizeof(int), 0);
+
+    tern_chan_close(c);
+    tern_chan_close(c);
+}
+
+TEST_DEATH(chan, deadlock_receive_alone,
+           "all goroutines are asleep - deadlock!")
+{
+    tern_chan *c = tern_chan_make(sizeof(int), 0);
+    int v;
+
+    tern_chan_recv(c, &v);
+}
+
+TEST_DEATH(chan, deadlock_send_unbuffered,
+           "all goroutines are asleep - deadlock!")
+{
+    tern_chan *c = tern_chan_make(sizeof(int), 0);
+    int v = 1;
+
+    tern_chan_send(c, &v);
+}
+
+TEST_DEATH(chan, deadlock_send_full, "all goroutines are asleep - deadlock!")
+{
+    tern_chan *c = tern_chan_make(sizeof(int), 2);
+    int v = 1;
+
+    for (int i = 0; i < 3; i++)
+        tern_chan_send(c, &v);
+}
+
+static tern_chan *dl_a, *dl_b;
+
+static void wait_a_then_send_b(void *arg)
+{
+    int v;
+
+    (void)arg;
+    tern_chan_recv(dl_a, &v);
+    tern_chan_send(dl_b, &v);
+}
+
+/* Two goroutines each waiting for the other; main waits for both. */
+TEST_DEATH(chan, deadlock_cycle, "all goroutines are asleep - deadlock!")
+{
+    int v;
+
+    dl_a = tern_chan_make(sizeof(int), 0);
+    dl_b = tern_chan_make(sizeof(int), 0);
+    tern_go_stack(wait_a_then_send_b, NULL, GSTACK);
+    tern_chan_recv(dl_b, &v); /* nobody sends on a */
+}
+
+static void sleep_then_wait(void *arg)
+{
+    int v;
+
+    tern_sleep(5000000);
+    tern_chan_recv(arg, &v);
+}
+
+/* Not a deadlock while a sleeper can still act; one once it parks. */
+TEST_DEATH(chan, deadlock_after_last_sleeper,
+           "all goroutines are asleep - deadlock!")
+{
+    tern_chan *c = tern_chan_make(sizeof(int), 0);
+    int v;
+
+    tern_go_stack(sleep_then_wait, c, GSTACK);
+    tern_chan_recv(c, &v);
+}
