@@ -140,7 +140,7 @@ HOST_CFLAGS := -std=c11 $(WARN) -O1 -g -fno-omit-frame-pointer \
 HOST_SRCS := kernel/fmt.c kernel/console.c kernel/panic.c kernel/segments.c \
 	kernel/canary.c \
 	kernel/time.c arch/host/arch.c tests/harness/harness.c $(MM_SRCS) \
-	tests/common/mm_model.c \
+	sched/runq.c sched/timer.c tests/common/mm_model.c \
 	$(sort $(wildcard tests/host/*.c))
 HOST_OBJS := $(patsubst %,$(HOST_B)/obj/%.o,$(basename $(HOST_SRCS)))
 

@@ -106,6 +106,7 @@ int main(void)
     }
     bench_switch();
     bench_sched();
+    bench_chan();
     bench_alloc(); /* last: it re-makes the heap */
     bench_fini();
     return 0;

@@ -53,5 +53,6 @@ void bench_report(const char *id, uint64_t v100, const char *unit,
 void bench_alloc(void);
 void bench_switch(void);
 void bench_sched(void);
+void bench_chan(void);
 
 #endif /* TESTS_BENCH_BENCH_H */
