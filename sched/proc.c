@@ -43,6 +43,17 @@
  * queue's head first, so overflowed Gs are not starved; otherwise
  * runnext, then the local ring, then the global queue.
  *
+ * Stacks: each goroutine's stack is a stack span from mm (whole pages;
+ * GO_STACK bytes by default, per goroutine on request), with a canary at
+ * its bottom checked at every switch away and every tick: best effort (it
+ * finds an overflow after the fact, if the overflow wrote the canary and
+ * did not crash first).  ARMv8-M also loads each context's stack limit
+ * into MSPLIM, so an overflow faults at once.  Goroutines run on the main
+ * stack pointer (MSP) on Cortex-M, so interrupt frames land on the running
+ * goroutine's stack: a goroutine stack needs room for the deepest handler
+ * (a few hundred bytes).  Moving goroutines to PSP, the MPU guard region
+ * (ARMv7-M) and guard pages (x86) are the scheduler issue's next steps.
+ *
  * Deadlock: when the idle loop finds nothing runnable, no sleeper on the
  * timer heap and no goroutine parked on an interrupt-fed channel, yet
  * goroutines exist, none of them can ever run again: "fatal error: all
