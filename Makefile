@@ -61,7 +61,8 @@ CFLAGS += -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 endif
 
 MM_SRCS := mm/mm.c mm/mheap.c mm/mcentral.c mm/stack.c mm/stats.c mm/malloc.c
-SCHED_SRCS := sched/proc.c sched/runq.c sched/timer.c sched/chan.c
+SCHED_SRCS := sched/proc.c sched/runq.c sched/timer.c sched/chan.c \
+	sched/sync.c
 RUNTIME_SRCS := $(ARCH_SRCS) $(BOARD_DIR)/board.c $(BOARD_SRCS) $(KERNEL_SRCS) \
 	$(MM_SRCS) mm/init.c mm/libc.c $(SCHED_SRCS)
 APP_SRCS := examples/hello/main.c

@@ -154,6 +154,38 @@ size_t tern_chan_cap(tern_chan *c);
  * deadlocked, since an interrupt can wake them. */
 void tern_chan_irq(tern_chan *c);
 
+/* --- sync ---------------------------------------------------------------------
+ * Go's sync.Mutex and sync.WaitGroup.  Zero-initialised (TERN_MUTEX_INIT,
+ * TERN_WAITGROUP_INIT, or static storage) means unlocked / zero.  Unlock
+ * hands the mutex to the longest waiter.  Unlocking an unlocked mutex and
+ * a negative counter are fatal errors; locking from an interrupt handler
+ * when it would block is too.
+ */
+struct tern_mutex {
+    volatile int locked;
+    void *head, *tail; /* parked goroutines, in order */
+};
+#define TERN_MUTEX_INIT                                                        \
+    {                                                                          \
+        0, 0, 0                                                                \
+    }
+
+struct tern_waitgroup {
+    volatile int count;
+    void *head, *tail; /* parked waiters */
+};
+#define TERN_WAITGROUP_INIT                                                    \
+    {                                                                          \
+        0, 0, 0                                                                \
+    }
+
+void tern_mutex_lock(struct tern_mutex *mu);
+bool tern_mutex_trylock(struct tern_mutex *mu);
+void tern_mutex_unlock(struct tern_mutex *mu);
+void tern_waitgroup_add(struct tern_waitgroup *wg, int delta);
+void tern_waitgroup_done(struct tern_waitgroup *wg);
+void tern_waitgroup_wait(struct tern_waitgroup *wg);
+
 /* --- manual memory --------------------------------------------------------
  * malloc and friends on Tern's heap (the C library's names map onto these).
  * Never collected; a GC pointer stored in such a block keeps its object

@@ -396,6 +396,8 @@ static const char *state_name(const struct g *gp)
         return gp->waitreason == WAIT_SLEEP       ? "sleep"
                : gp->waitreason == WAIT_CHAN_SEND ? "chan send"
                : gp->waitreason == WAIT_CHAN_RECV ? "chan receive"
+               : gp->waitreason == WAIT_MUTEX     ? "sync.Mutex.Lock"
+               : gp->waitreason == WAIT_WAITGROUP ? "sync.WaitGroup.Wait"
                                                   : "waiting";
     default:
         return "idle";

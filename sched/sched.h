@@ -25,6 +25,8 @@ enum g_waitreason {
     WAIT_SLEEP,     /* tern_sleep: on the P's timer heap */
     WAIT_CHAN_SEND, /* parked on a channel's sendq */
     WAIT_CHAN_RECV, /* parked on a channel's recvq */
+    WAIT_MUTEX,     /* tern_mutex_lock */
+    WAIT_WAITGROUP, /* tern_waitgroup_wait */
 };
 
 struct g {

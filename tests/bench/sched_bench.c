@@ -6,6 +6,7 @@
  *   go.spawn      tern_go + the new goroutine running an empty function
  *                 + its exit + the switch back, descriptor and stack reused
  *   go.g_bytes    bytes of a goroutine descriptor (struct g)
+ *   sync.mutex    uncontended lock + unlock
  *
  * Measured with interrupts masked, so no tick (and no preemption) lands in
  * the window; the goroutines run with the mask as the measuring one left it.
@@ -54,4 +55,14 @@ void bench_sched(void)
         });
     bench_report("go.spawn", t / (uint64_t)n, "insns", NULL, 0);
     tern_printf("BENCH go.g_bytes %u bytes\n", (unsigned)sizeof(struct g));
+
+    {
+        static struct tern_mutex mu = TERN_MUTEX_INIT;
+        BENCH_ONE(
+            t, for (int i = 0; i < n; i++) {
+                tern_mutex_lock(&mu);
+                tern_mutex_unlock(&mu);
+            });
+        bench_report("sync.mutex", t / (uint64_t)n, "insns", NULL, 0);
+    }
 }
