@@ -154,6 +154,22 @@ size_t tern_chan_cap(tern_chan *c);
  * deadlocked, since an interrupt can wake them. */
 void tern_chan_irq(tern_chan *c);
 
+/* select: wait until one of the cases can proceed and do it.  A NULL
+ * channel is never ready.  timeout_ns < 0 waits forever; 0 is select with
+ * a default case (never waits); > 0 gives up after that long.  Returns the
+ * index of the case done, or -1 (default or timeout).  Among ready cases
+ * one is picked at random.  A receive case sets ok (false: closed). */
+#define TERN_SELECT_SEND 0
+#define TERN_SELECT_RECV 1
+#define TERN_SELECT_MAX  16
+struct tern_select_case {
+    tern_chan *c;
+    int dir;    /* TERN_SELECT_SEND or TERN_SELECT_RECV */
+    void *elem; /* the element to send, or where to receive */
+    bool ok;    /* receive: false if the channel was closed */
+};
+int tern_select(struct tern_select_case *cases, int n, int64_t timeout_ns);
+
 /* --- sync ---------------------------------------------------------------------
  * Go's sync.Mutex and sync.WaitGroup.  Zero-initialised (TERN_MUTEX_INIT,
  * TERN_WAITGROUP_INIT, or static storage) means unlocked / zero.  Unlock

@@ -27,11 +27,23 @@
 #include "sched/sched.h"
 #include "tern.h"
 
+/* A select waiting on several channels: the first case to fire wins, the
+ * other sudogs are dropped by whoever dequeues them (or by the selecting
+ * goroutine itself when it resumes).  `done` comes first: the tick sets it
+ * through g->waitobj when the select's timeout expires (sched/proc.c). */
+struct selrec {
+    bool done;  /* a case fired, or the timeout */
+    int winner; /* the case that fired; -1: timeout */
+};
+
 struct sudog {
     struct g *g;
     void *elem; /* where to copy from (send) or to (recv) */
     struct sudog *next;
-    bool success; /* false: woken by close */
+    bool success;       /* false: woken by close */
+    struct selrec *sel; /* NULL unless part of a select */
+    int caseidx;        /* its case, in a select */
+    tern_chan *c;       /* its channel, in a select */
 };
 
 struct waitq {
@@ -61,7 +73,7 @@ static void enqueue(struct waitq *q, struct sudog *sg)
     q->last = sg;
 }
 
-static struct sudog *dequeue(struct waitq *q)
+static struct sudog *dequeue_any(struct waitq *q)
 {
     struct sudog *sg = q->first;
 
@@ -71,6 +83,42 @@ static struct sudog *dequeue(struct waitq *q)
             q->last = NULL;
     }
     return sg;
+}
+
+/* The first waiter that can still take part: sudogs of a select that
+ * already fired are dropped on the way.  A select sudog taken here wins
+ * its select. */
+static struct sudog *dequeue_c(const tern_chan *c, struct waitq *q)
+{
+    struct sudog *sg;
+
+    while ((sg = dequeue_any(q)) != NULL) {
+        if (sg->sel == NULL)
+            return sg;
+        if (c->irqfed)
+            sched.irqwaiters--;
+        if (!sg->sel->done) {
+            sg->sel->done = true;
+            sg->sel->winner = sg->caseidx;
+            return sg;
+        }
+    }
+    return NULL;
+}
+
+/* Take sg off q if it is still there (a select cleaning up). */
+static bool unlink_sudog(struct waitq *q, struct sudog *sg)
+{
+    struct sudog **pp = &q->first, *prev = NULL;
+
+    for (; *pp != NULL; prev = *pp, pp = &(*pp)->next)
+        if (*pp == sg) {
+            *pp = sg->next;
+            if (q->last == sg)
+                q->last = prev;
+            return true;
+        }
+    return false;
 }
 
 tern_chan *tern_chan_make(size_t elemsize, size_t cap)
@@ -102,8 +150,10 @@ static inline uint8_t *slot(tern_chan *c, uint32_t i)
 static void wake(struct sudog *sg, bool success, const tern_chan *c)
 {
     sg->success = success;
-    if (c->irqfed)
-        sched.irqwaiters--;
+    if (c->irqfed && sg->sel == NULL)
+        sched.irqwaiters--; /* (dequeue_c counted select sudogs) */
+    if (sg->g->waitreason == WAIT_SELECT)
+        timer_remove(m0.p, sg->g); /* its timeout, if it had one */
     sched_ready(sg->g, true);
 }
 
@@ -117,6 +167,7 @@ static void park(tern_chan *c, struct waitq *q, struct sudog *sg,
         tern_panic("blocking call in an interrupt handler");
     sg->g = cur;
     sg->success = false;
+    sg->sel = NULL;
     enqueue(q, sg);
     if (c->irqfed)
         sched.irqwaiters++;
@@ -132,7 +183,7 @@ static int send_now(tern_chan *c, const void *elem)
 
     if (c->closed)
         tern_panic("send on closed channel");
-    if ((sg = dequeue(&c->recvq)) != NULL) {
+    if ((sg = dequeue_c(c, &c->recvq)) != NULL) {
         memcpy(sg->elem, elem, c->elemsize);
         wake(sg, true, c);
         return 1;
@@ -150,7 +201,7 @@ static int send_now(tern_chan *c, const void *elem)
  * would block.  Masked. */
 static int recv_now(tern_chan *c, void *elem)
 {
-    struct sudog *sg = dequeue(&c->sendq);
+    struct sudog *sg = dequeue_c(c, &c->sendq);
 
     if (sg != NULL) {
         if (c->cap == 0) {
@@ -235,9 +286,9 @@ void tern_chan_close(tern_chan *c)
     if (c->closed)
         tern_panic("close of closed channel");
     c->closed = true;
-    while ((sg = dequeue(&c->recvq)) != NULL)
+    while ((sg = dequeue_c(c, &c->recvq)) != NULL)
         wake(sg, false, c);
-    while ((sg = dequeue(&c->sendq)) != NULL)
+    while ((sg = dequeue_c(c, &c->sendq)) != NULL)
         wake(sg, false, c);
     arch_irq_restore(irq);
 }
@@ -250,4 +301,98 @@ size_t tern_chan_len(tern_chan *c)
 size_t tern_chan_cap(tern_chan *c)
 {
     return c->cap;
+}
+
+/* --- select --- */
+
+int tern_select(struct tern_select_case *cases, int n, int64_t timeout_ns)
+{
+    static uint32_t seed TERN_PRIVATE = 0x9E3779B9u;
+    struct sudog sgs[n > 0 && n <= TERN_SELECT_MAX ? n : 1];
+    struct selrec sel = {false, -1};
+    struct g *cur = m0.curg;
+    unsigned long irq;
+    int start, chosen = -1;
+
+    if (n < 0 || n > TERN_SELECT_MAX)
+        tern_panic("select: too many cases");
+    irq = arch_irq_save();
+    /* 1. Poll every case once, from a random start (fairness). */
+    seed = seed * 1664525u + 1013904223u;
+    start = n ? (int)((seed >> 16) % (uint32_t)n) : 0;
+    for (int k = 0; k < n && chosen < 0; k++) {
+        int i = (start + k) % n;
+        struct tern_select_case *cs = &cases[i];
+        int r;
+
+        if (cs->c == NULL)
+            continue; /* a nil channel is never ready */
+        if (cs->dir == TERN_SELECT_SEND) {
+            if (send_now(cs->c, cs->elem))
+                chosen = i;
+        } else if ((r = recv_now(cs->c, cs->elem)) != 0) {
+            cs->ok = r > 0;
+            chosen = i;
+        }
+    }
+    if (chosen >= 0 || timeout_ns == 0) {
+        arch_irq_restore(irq);
+        return chosen;
+    }
+    if (arch_in_isr())
+        tern_panic("blocking call in an interrupt handler");
+    /* 2. Park on every channel, and on the timer heap for a timeout. */
+    for (int i = 0; i < n; i++) {
+        struct tern_select_case *cs = &cases[i];
+        struct sudog *sg = &sgs[i];
+
+        sg->c = cs->c;
+        if (cs->c == NULL)
+            continue;
+        sg->g = cur;
+        sg->elem = cs->elem;
+        sg->success = false;
+        sg->sel = &sel;
+        sg->caseidx = i;
+        enqueue(cs->dir == TERN_SELECT_SEND ? &cs->c->sendq : &cs->c->recvq,
+                sg);
+        if (cs->c->irqfed)
+            sched.irqwaiters++;
+    }
+    cur->state = G_WAITING;
+    cur->waitreason = WAIT_SELECT;
+    cur->waitobj = &sel;
+    if (timeout_ns > 0) {
+        cur->when = tern_nanotime() + timeout_ns;
+        if (!timer_add(m0.p, cur))
+            tern_panic("out of memory for the timer heap");
+    }
+    sched_park();
+    /* 3. Woken by a case (sel.winner) or the timeout (-1): take the
+     * other sudogs off their queues. */
+    cur->waitobj = NULL;
+    for (int i = 0; i < n; i++) {
+        struct tern_select_case *cs = &cases[i];
+
+        if (cs->c == NULL || i == sel.winner)
+            continue;
+        if (unlink_sudog(cs->dir == TERN_SELECT_SEND ? &cs->c->sendq
+                                                     : &cs->c->recvq,
+                         &sgs[i]) &&
+            cs->c->irqfed)
+            sched.irqwaiters--;
+    }
+    chosen = sel.winner;
+    if (chosen >= 0) {
+        struct tern_select_case *cs = &cases[chosen];
+        if (cs->dir == TERN_SELECT_SEND && !sgs[chosen].success)
+            tern_panic("send on closed channel");
+        if (cs->dir == TERN_SELECT_RECV) {
+            cs->ok = sgs[chosen].success;
+            if (!cs->ok)
+                memset(cs->elem, 0, cs->c->elemsize);
+        }
+    }
+    arch_irq_restore(irq);
+    return chosen;
 }

@@ -340,8 +340,14 @@ void sched_tick(void)
         return;
     if (m0.p->ntimers != 0) {
         int64_t now = tern_nanotime();
-        while ((gp = timer_pop_due(m0.p, now)) != NULL)
+        while ((gp = timer_pop_due(m0.p, now)) != NULL) {
+            if (gp->waitreason == WAIT_SELECT) {
+                /* a select's timeout: no case may fire any more */
+                bool *done = gp->waitobj;
+                *done = true;
+            }
             sched_ready(gp, false);
+        }
     }
     if (m0.curg != NULL) {
         canary_verify(m0.curg);
@@ -398,6 +404,7 @@ static const char *state_name(const struct g *gp)
                : gp->waitreason == WAIT_CHAN_RECV ? "chan receive"
                : gp->waitreason == WAIT_MUTEX     ? "sync.Mutex.Lock"
                : gp->waitreason == WAIT_WAITGROUP ? "sync.WaitGroup.Wait"
+               : gp->waitreason == WAIT_SELECT    ? "select"
                                                   : "waiting";
     default:
         return "idle";

@@ -27,6 +27,7 @@ enum g_waitreason {
     WAIT_CHAN_RECV, /* parked on a channel's recvq */
     WAIT_MUTEX,     /* tern_mutex_lock */
     WAIT_WAITGROUP, /* tern_waitgroup_wait */
+    WAIT_SELECT,    /* tern_select: on several channels (and a timer) */
 };
 
 struct g {
@@ -45,6 +46,7 @@ struct g {
     struct g *schedlink; /* global run queue or free list */
     struct g *alllink;   /* every G ever made (they are recycled) */
     int64_t when;        /* nanotime to wake a sleeper */
+    void *waitobj;       /* a select's record, while in WAIT_SELECT */
     uint32_t switches;   /* times it was switched in */
 };
 
