@@ -62,7 +62,7 @@ endif
 
 MM_SRCS := mm/mm.c mm/mheap.c mm/mcentral.c mm/stack.c mm/stats.c mm/malloc.c
 SCHED_SRCS := sched/proc.c sched/runq.c sched/timer.c sched/chan.c \
-	sched/sync.c
+	sched/sync.c sched/note.c
 RUNTIME_SRCS := $(ARCH_SRCS) $(BOARD_DIR)/board.c $(BOARD_SRCS) $(KERNEL_SRCS) \
 	$(MM_SRCS) mm/init.c mm/libc.c $(SCHED_SRCS)
 APP_SRCS := examples/hello/main.c
@@ -141,7 +141,7 @@ HOST_CFLAGS := -std=c11 $(WARN) -O1 -g -fno-omit-frame-pointer \
 HOST_SRCS := kernel/fmt.c kernel/console.c kernel/panic.c kernel/segments.c \
 	kernel/canary.c \
 	kernel/time.c arch/host/arch.c tests/harness/harness.c $(MM_SRCS) \
-	sched/runq.c sched/timer.c tests/common/mm_model.c \
+	$(SCHED_SRCS) tests/common/mm_model.c \
 	$(sort $(wildcard tests/host/*.c))
 HOST_OBJS := $(patsubst %,$(HOST_B)/obj/%.o,$(basename $(HOST_SRCS)))
 

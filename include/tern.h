@@ -202,6 +202,28 @@ void tern_waitgroup_add(struct tern_waitgroup *wg, int delta);
 void tern_waitgroup_done(struct tern_waitgroup *wg);
 void tern_waitgroup_wait(struct tern_waitgroup *wg);
 
+/* --- notes ----------------------------------------------------------------------
+ * One goroutine sleeps until an interrupt handler (or another goroutine)
+ * wakes it.  A wake-up before the sleep is not lost.  Zero-initialised.
+ */
+struct tern_note {
+    volatile int woken;
+    void *sleeper;
+};
+#define TERN_NOTE_INIT                                                         \
+    {                                                                          \
+        0, 0                                                                   \
+    }
+
+/* Wake the note's sleeper, or let the next sleep return at once.  Safe in
+ * interrupt handlers. */
+void tern_note_wakeup(struct tern_note *n);
+
+/* Sleep until woken or timeout_ns passes (< 0: forever; 0: just test).
+ * Returns true if woken; clears the wake-up.  Call with interrupts
+ * enabled: it waits for them. */
+bool tern_note_sleep(struct tern_note *n, int64_t timeout_ns);
+
 /* --- manual memory --------------------------------------------------------
  * malloc and friends on Tern's heap (the C library's names map onto these).
  * Never collected; a GC pointer stored in such a block keeps its object

@@ -38,6 +38,9 @@ static struct {
     uint8_t buf[CONSOLE_RX_RING];
 } rx TERN_PRIVATE;
 
+/* The reader sleeps on this; the receive interrupt wakes it. */
+static struct tern_note rx_note TERN_PRIVATE;
+
 void console_init(void)
 {
     rx.head = rx.tail = 0;
@@ -61,6 +64,7 @@ void console_rx_isr(void)
     }
     arch_mb(); /* the byte before the index that publishes it */
     rx.head = head;
+    tern_note_wakeup(&rx_note);
 }
 
 uint32_t console_rx_irqs(void)
@@ -91,20 +95,19 @@ int tern_getc(int64_t timeout_ns)
     int64_t deadline = timeout_ns < 0 ? 0 : tern_nanotime() + timeout_ns;
 
     for (;;) {
-        unsigned long s;
         int c = tern_trygetc();
 
         if (c >= 0)
             return c;
         if (timeout_ns >= 0 && tern_nanotime() >= deadline)
             return -1;
-        /* Sleep until the next interrupt (a byte or the tick).  The check
-         * and the sleep are atomic: a byte arriving after the check leaves
-         * its interrupt pending, which ends the wait at once. */
-        s = arch_irq_save();
+        /* Park until the receive interrupt wakes the note (other
+         * goroutines run meanwhile).  A byte arriving between the check
+         * above and the sleep has already woken the note: not lost; a
+         * stale wake-up only costs another turn of this loop. */
         if (rx.head == rx.tail)
-            arch_wait_irq();
-        arch_irq_restore(s);
+            tern_note_sleep(
+                &rx_note, timeout_ns < 0 ? -1 : deadline - tern_nanotime() + 1);
     }
 }
 

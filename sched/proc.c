@@ -405,6 +405,7 @@ static const char *state_name(const struct g *gp)
                : gp->waitreason == WAIT_MUTEX     ? "sync.Mutex.Lock"
                : gp->waitreason == WAIT_WAITGROUP ? "sync.WaitGroup.Wait"
                : gp->waitreason == WAIT_SELECT    ? "select"
+               : gp->waitreason == WAIT_NOTE      ? "note"
                                                   : "waiting";
     default:
         return "idle";

@@ -28,6 +28,7 @@ enum g_waitreason {
     WAIT_MUTEX,     /* tern_mutex_lock */
     WAIT_WAITGROUP, /* tern_waitgroup_wait */
     WAIT_SELECT,    /* tern_select: on several channels (and a timer) */
+    WAIT_NOTE,      /* tern_note_sleep: an interrupt will wake it */
 };
 
 struct g {

@@ -9,9 +9,6 @@
 #include "sched/sched.h"
 #include "tests/harness/test.h"
 
-struct sched sched;
-struct m m0;
-
 TEST(runq, ring_is_fifo_across_wraps)
 {
     static struct p pp;
