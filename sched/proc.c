@@ -345,6 +345,13 @@ void sched_tick(void)
                 /* a select's timeout: no case may fire any more */
                 bool *done = gp->waitobj;
                 *done = true;
+            } else if (gp->waitreason == WAIT_NOTE) {
+                /* a note's timeout: no wake-up may ready it again */
+                struct tern_note *n = gp->waitobj;
+                if (n->sleeper == gp) {
+                    n->sleeper = NULL;
+                    sched.irqwaiters--;
+                }
             }
             sched_ready(gp, false);
         }
