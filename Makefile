@@ -203,7 +203,7 @@ $(B)/bench.elf: $(RUNTIME_OBJS) $(BENCH_OBJS) tests/harness/harness.c $(NANO_OBJ
 # instructions counted by callgrind (tools/bench-host).
 $(HOST_B)/alloc-host: tests/bench-host/alloc_host.c $(MM_SRCS) kernel/fmt.c \
 		kernel/panic.c kernel/console.c kernel/segments.c kernel/time.c \
-		kernel/canary.c \
+		kernel/canary.c $(SCHED_SRCS) \
 		arch/host/arch.c tests/host/fake_board.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTLD  $@")
