@@ -90,7 +90,8 @@ int tern_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 /* Next received byte, or -1 if none is waiting.  Never blocks. */
 int tern_trygetc(void);
 
-/* Next received byte; waits (sleeping the CPU) until one arrives, or until
+/* Next received byte; waits (parked on a note the receive interrupt wakes,
+ * so other goroutines run; the CPU sleeps if none can) until one arrives, or until
  * timeout_ns passes (returns -1).  timeout_ns < 0 waits forever. */
 int tern_getc(int64_t timeout_ns);
 
