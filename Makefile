@@ -62,7 +62,7 @@ endif
 
 MM_SRCS := mm/mm.c mm/mheap.c mm/mcentral.c mm/stack.c mm/stats.c mm/malloc.c
 SCHED_SRCS := sched/proc.c sched/runq.c sched/timer.c sched/chan.c \
-	sched/sync.c sched/note.c
+	sched/sync.c sched/note.c sched/timers.c
 RUNTIME_SRCS := $(ARCH_SRCS) $(BOARD_DIR)/board.c $(BOARD_SRCS) $(KERNEL_SRCS) \
 	$(MM_SRCS) mm/init.c mm/libc.c $(SCHED_SRCS)
 APP_SRCS := examples/hello/main.c

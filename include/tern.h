@@ -171,6 +171,20 @@ struct tern_select_case {
 };
 int tern_select(struct tern_select_case *cases, int n, int64_t timeout_ns);
 
+/* Free a channel nobody uses any more (no goroutine waits on it). */
+void tern_chan_free(tern_chan *c);
+
+/* --- timers -------------------------------------------------------------------
+ * A timer sends the nanotime on its channel (elements of int64_t) after
+ * delay_ns, then every period_ns if that is > 0.  A value finding the
+ * channel full is dropped.  tern_after(ns) is Go's time.After: a new
+ * channel that receives once (free it with tern_chan_free when done).
+ */
+struct tern_timer *tern_timer_start(int64_t delay_ns, int64_t period_ns,
+                                    tern_chan *c);
+void tern_timer_stop(struct tern_timer *t); /* and free it */
+tern_chan *tern_after(int64_t ns);
+
 /* --- sync ---------------------------------------------------------------------
  * Go's sync.Mutex and sync.WaitGroup.  Zero-initialised (TERN_MUTEX_INIT,
  * TERN_WAITGROUP_INIT, or static storage) means unlocked / zero.  Unlock

@@ -153,7 +153,7 @@ static void wake(struct sudog *sg, bool success, const tern_chan *c)
     if (c->irqfed && sg->sel == NULL)
         sched.irqwaiters--; /* (dequeue_c counted select sudogs) */
     if (sg->g->waitreason == WAIT_SELECT)
-        timer_remove(m0.p, sg->g); /* its timeout, if it had one */
+        timer_remove(m0.p, &sg->g->tn); /* its timeout, if it had one */
     sched_ready(sg->g, true);
 }
 
@@ -293,6 +293,13 @@ void tern_chan_close(tern_chan *c)
     arch_irq_restore(irq);
 }
 
+void tern_chan_free(tern_chan *c)
+{
+    if (c != NULL && (c->recvq.first != NULL || c->sendq.first != NULL))
+        tern_panic("free of a channel with waiting goroutines");
+    tern_free(c);
+}
+
 size_t tern_chan_len(tern_chan *c)
 {
     return c->count;
@@ -363,8 +370,8 @@ int tern_select(struct tern_select_case *cases, int n, int64_t timeout_ns)
     cur->waitreason = WAIT_SELECT;
     cur->waitobj = &sel;
     if (timeout_ns > 0) {
-        cur->when = tern_nanotime() + timeout_ns;
-        if (!timer_add(m0.p, cur))
+        cur->tn.when = tern_nanotime() + timeout_ns;
+        if (!timer_add(m0.p, &cur->tn))
             tern_panic("out of memory for the timer heap");
     }
     sched_park();

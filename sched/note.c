@@ -24,7 +24,7 @@ void tern_note_wakeup(struct tern_note *n)
     if (gp != NULL) {
         n->sleeper = NULL;
         sched.irqwaiters--;
-        timer_remove(m0.p, gp);
+        timer_remove(m0.p, &gp->tn);
         sched_ready(gp, true);
     }
     arch_irq_restore(irq);
@@ -56,8 +56,8 @@ bool tern_note_sleep(struct tern_note *n, int64_t timeout_ns)
             cur->waitreason = WAIT_NOTE;
             cur->waitobj = n;
             if (timeout_ns > 0) {
-                cur->when = tern_nanotime() + timeout_ns;
-                if (!timer_add(m0.p, cur))
+                cur->tn.when = tern_nanotime() + timeout_ns;
+                if (!timer_add(m0.p, &cur->tn))
                     tern_panic("out of memory for the timer heap");
             }
             sched_park();

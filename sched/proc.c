@@ -289,10 +289,10 @@ void tern_sleep(int64_t ns)
     }
     no_isr();
     irq = arch_irq_save();
-    cur->when = tern_nanotime() + ns;
+    cur->tn.when = tern_nanotime() + ns;
     cur->state = G_WAITING;
     cur->waitreason = WAIT_SLEEP;
-    if (!timer_add(m0.p, cur))
+    if (!timer_add(m0.p, &cur->tn))
         tern_panic("out of memory for the timer heap");
     schedule();
     arch_irq_restore(irq);
@@ -340,7 +340,14 @@ void sched_tick(void)
         return;
     if (m0.p->ntimers != 0) {
         int64_t now = tern_nanotime();
-        while ((gp = timer_pop_due(m0.p, now)) != NULL) {
+        struct tnode *tn;
+
+        while ((tn = timer_pop_due(m0.p, now)) != NULL) {
+            if (tn->kind == TNODE_TIMER) {
+                timers_fire(tn, now);
+                continue;
+            }
+            gp = (struct g *)(void *)((char *)tn - offsetof(struct g, tn));
             if (gp->waitreason == WAIT_SELECT) {
                 /* a select's timeout: no case may fire any more */
                 bool *done = gp->waitobj;

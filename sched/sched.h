@@ -31,6 +31,16 @@ enum g_waitreason {
     WAIT_NOTE,      /* tern_note_sleep: an interrupt will wake it */
 };
 
+/* A node of the timer heap (sched/timer.c): a sleeping goroutine's, or a
+ * timer's (sched/timers.c). */
+struct tnode {
+    int64_t when;       /* nanotime it is due */
+    uint16_t heapindex; /* position on the heap, while on it */
+    uint8_t kind;       /* TNODE_G or TNODE_TIMER */
+};
+#define TNODE_G     0
+#define TNODE_TIMER 1
+
 struct g {
     struct arch_context ctx; /* saved registers, while not running */
     /* fixed while it lives: */
@@ -43,10 +53,9 @@ struct g {
     /* interrupts masked: */
     uint8_t state;       /* enum g_state */
     uint8_t waitreason;  /* enum g_waitreason, when G_WAITING */
-    uint16_t heapindex;  /* position on the timer heap, when sleeping */
     struct g *schedlink; /* global run queue or free list */
     struct g *alllink;   /* every G ever made (they are recycled) */
-    int64_t when;        /* nanotime to wake a sleeper */
+    struct tnode tn;     /* on the timer heap when sleeping */
     void *waitobj;       /* a select's record, while in WAIT_SELECT */
     uint32_t switches;   /* times it was switched in */
 };
@@ -58,7 +67,7 @@ struct p {
     uint32_t runqtail;          /* next free slot */
     struct g *runnext;          /* runs next, ahead of runq */
     uint32_t schedtick;         /* schedule() calls, for fairness */
-    struct g **timers;          /* min-heap of sleepers by when */
+    struct tnode **timers;      /* min-heap of sleepers and timers */
     uint32_t ntimers, timercap;
 };
 
@@ -135,9 +144,13 @@ void globrunq_put(struct g *gp);
 struct g *globrunq_get(void);
 
 /* --- timers (sched/timer.c) --- */
-bool timer_add(struct p *pp, struct g *gp);
-struct g *timer_pop_due(struct p *pp, int64_t now);
-void timer_remove(struct p *pp, struct g *gp);
+bool timer_add(struct p *pp, struct tnode *tn);
+struct tnode *timer_pop_due(struct p *pp, int64_t now);
+void timer_remove(struct p *pp, struct tnode *tn);
+
+/* A due timer (not a goroutine): send, re-arm or retire it.  Interrupt
+ * context (the tick), sched/timers.c. */
+void timers_fire(struct tnode *tn, int64_t now);
 int64_t timer_next(const struct p *pp); /* INT64_MAX if none */
 
 #endif /* SCHED_SCHED_H */

@@ -1,5 +1,6 @@
 /*
- * sched/timer.c - sleeping goroutines on a binary min-heap by wake time.
+ * sched/timer.c - the timer heap: sleeping goroutines and timers
+ * (struct tnode, embedded in both) on a binary min-heap by time.
  * See sched/proc.c for the overview.
  *
  * Invariant: for every i > 0, heap[(i - 1) / 2]->when <= heap[i]->when,
@@ -13,9 +14,9 @@
 #include "sched/sched.h"
 #include "tern.h"
 
-static void swap(struct g **h, uint32_t a, uint32_t b)
+static void swap(struct tnode **h, uint32_t a, uint32_t b)
 {
-    struct g *t = h[a];
+    struct tnode *t = h[a];
 
     h[a] = h[b];
     h[b] = t;
@@ -23,7 +24,7 @@ static void swap(struct g **h, uint32_t a, uint32_t b)
     h[b]->heapindex = (uint16_t)b;
 }
 
-static void up(struct g **h, uint32_t i)
+static void up(struct tnode **h, uint32_t i)
 {
     while (i > 0 && h[(i - 1) / 2]->when > h[i]->when) {
         swap(h, i, (i - 1) / 2);
@@ -31,7 +32,7 @@ static void up(struct g **h, uint32_t i)
     }
 }
 
-static void down(struct g **h, uint32_t n, uint32_t i)
+static void down(struct tnode **h, uint32_t n, uint32_t i)
 {
     for (;;) {
         uint32_t l = 2 * i + 1, r = l + 1, m = i;
@@ -46,11 +47,11 @@ static void down(struct g **h, uint32_t n, uint32_t i)
     }
 }
 
-bool timer_add(struct p *pp, struct g *gp)
+bool timer_add(struct p *pp, struct tnode *tn)
 {
     if (pp->ntimers == pp->timercap) {
         uint32_t cap = pp->timercap ? 2 * pp->timercap : 16;
-        struct g **h;
+        struct tnode **h;
 
         if (cap > UINT16_MAX)
             return false;
@@ -63,17 +64,17 @@ bool timer_add(struct p *pp, struct g *gp)
         pp->timers = h;
         pp->timercap = cap;
     }
-    pp->timers[pp->ntimers] = gp;
-    gp->heapindex = (uint16_t)pp->ntimers;
+    pp->timers[pp->ntimers] = tn;
+    tn->heapindex = (uint16_t)pp->ntimers;
     up(pp->timers, pp->ntimers++);
     return true;
 }
 
-void timer_remove(struct p *pp, struct g *gp)
+void timer_remove(struct p *pp, struct tnode *tn)
 {
-    uint32_t i = gp->heapindex;
+    uint32_t i = tn->heapindex;
 
-    if (i >= pp->ntimers || pp->timers[i] != gp)
+    if (i >= pp->ntimers || pp->timers[i] != tn)
         return;
     pp->ntimers--;
     if (i != pp->ntimers) {
@@ -83,15 +84,15 @@ void timer_remove(struct p *pp, struct g *gp)
     }
 }
 
-struct g *timer_pop_due(struct p *pp, int64_t now)
+struct tnode *timer_pop_due(struct p *pp, int64_t now)
 {
-    struct g *gp;
+    struct tnode *tn;
 
     if (pp->ntimers == 0 || pp->timers[0]->when > now)
         return NULL;
-    gp = pp->timers[0];
-    timer_remove(pp, gp);
-    return gp;
+    tn = pp->timers[0];
+    timer_remove(pp, tn);
+    return tn;
 }
 
 int64_t timer_next(const struct p *pp)

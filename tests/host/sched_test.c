@@ -2,6 +2,7 @@
  * tests/host/sched_test.c - the scheduler's data structures on the host:
  * the run-queue ring and the timer heap, against simple models.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,27 +73,29 @@ TEST(timer, heap_orders_and_removes)
         1);
     memset(&pp, 0, sizeof pp);
     for (int i = 0; i < 500; i++) {
-        gs[i].when = (int64_t)(test_rand(&seed) % 100000);
-        ASSERT_TRUE(timer_add(&pp, &gs[i]));
+        gs[i].tn.when = (int64_t)(test_rand(&seed) % 100000);
+        ASSERT_TRUE(timer_add(&pp, &gs[i].tn));
     }
     for (int i = 0; i < 500; i += 5) /* some wake early */
-        timer_remove(&pp, &gs[i]);
+        timer_remove(&pp, &gs[i].tn);
     EXPECT_EQ(pp.ntimers, 400);
     EXPECT_TRUE(timer_pop_due(&pp, -1) == NULL); /* nothing due yet */
     for (;;) {
-        struct g *gp = timer_pop_due(&pp, INT64_MAX);
-        if (gp == NULL)
+        struct tnode *tn = timer_pop_due(&pp, INT64_MAX);
+        struct g *gp;
+        if (tn == NULL)
             break;
-        if (gp->when < last) {
+        gp = (struct g *)(void *)((char *)tn - offsetof(struct g, tn));
+        if (gp->tn.when < last) {
             test_fail(__FILE__, __LINE__, "popped %lld after %lld",
-                      (long long)gp->when, (long long)last);
+                      (long long)gp->tn.when, (long long)last);
             return;
         }
         if ((gp - gs) % 5 == 0) {
             test_fail(__FILE__, __LINE__, "a removed sleeper came back");
             return;
         }
-        last = gp->when;
+        last = gp->tn.when;
         popped++;
     }
     EXPECT_EQ(popped, 400);

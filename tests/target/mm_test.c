@@ -85,25 +85,30 @@ TEST(mm, randomised_model_scaled_to_ram)
 
 TEST(mm, out_of_memory_is_null_and_enomem)
 {
-    void **p = malloc(600 * sizeof *p);
     struct mm_stats before, after;
+    void *head = NULL, *q;
     size_t size;
     int n = 0;
 
-    ASSERT_TRUE(p != NULL);
     mm_read_stats(&before);
     size = clamp(before.heap_idle / 200, 64, 256 * 1024);
     errno = 0;
-    while (n < 600 && (p[n] = malloc(size)) != NULL)
+    /* the blocks chain through their first word: no array to allocate */
+    while (n < 100000 && (q = malloc(size)) != NULL) {
+        *(void **)q = head;
+        head = q;
         n++;
-    EXPECT_TRUE(n > 5 && n < 600);
+    }
+    EXPECT_TRUE(n > 5 && n < 100000);
     EXPECT_EQ(errno, ENOMEM);
     EXPECT_TRUE(mm_verify() == NULL);
-    while (n > 0)
-        free(p[--n]);
+    while (head != NULL) {
+        q = *(void **)head;
+        free(head);
+        head = q;
+    }
     EXPECT_TRUE(mm_verify() == NULL);
     mm_read_stats(&after);
-    free(p);
     /* nothing of the test's is left; memory pressure may also have freed
      * dead goroutines the scheduler kept for reuse */
     EXPECT_TRUE(after.heap_alloc <= before.heap_alloc);

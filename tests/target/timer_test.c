@@ -1,0 +1,57 @@
+/*
+ * tests/target/timer_test.c - timers: after, periodic timers, stop, and
+ * after as a select case.
+ */
+#include "tests/harness/test.h"
+
+TEST(timer, after_fires_once)
+{
+    int64_t t0 = tern_nanotime(), at = 0;
+    tern_chan *c = tern_after(5000000);
+
+    ASSERT_TRUE(c != NULL);
+    EXPECT_TRUE(tern_chan_recv(c, &at)); /* parks until the tick sends */
+    EXPECT_TRUE(at >= t0 + 5000000);
+    EXPECT_TRUE(tern_nanotime() >= t0 + 5000000);
+    tern_sleep(5000000);
+    EXPECT_EQ(tern_chan_tryrecv(c, &at), 0); /* once only */
+    tern_chan_free(c);
+}
+
+TEST(timer, periodic_until_stopped)
+{
+    tern_chan *c = tern_chan_make(sizeof(int64_t), 4);
+    struct tern_timer *t;
+    int64_t prev = 0, v;
+
+    ASSERT_TRUE(c != NULL);
+    t = tern_timer_start(2000000, 2000000, c);
+    ASSERT_TRUE(t != NULL);
+    for (int i = 0; i < 5; i++) {
+        EXPECT_TRUE(tern_chan_recv(c, &v));
+        if (i > 0)
+            EXPECT_TRUE(v - prev >= 1900000);
+        prev = v;
+    }
+    tern_timer_stop(t);
+    while (tern_chan_tryrecv(c, &v) == 1)
+        ;
+    tern_sleep(10000000);
+    EXPECT_EQ(tern_chan_tryrecv(c, &v), 0); /* nothing after the stop */
+    tern_chan_free(c);
+}
+
+TEST(timer, after_as_a_select_timeout)
+{
+    tern_chan *never = tern_chan_make(sizeof(int), 0);
+    tern_chan *to = tern_after(3000000);
+    int x;
+    int64_t at;
+    struct tern_select_case cs[2] = {{never, TERN_SELECT_RECV, &x, false},
+                                     {to, TERN_SELECT_RECV, &at, false}};
+
+    ASSERT_TRUE(never && to);
+    EXPECT_EQ(tern_select(cs, 2, -1), 1);
+    tern_chan_free(never);
+    tern_chan_free(to);
+}
