@@ -277,3 +277,23 @@ TEST_DEATH(chan, deadlock_after_last_sleeper,
     tern_go_stack(sleep_then_wait, c, GSTACK);
     tern_chan_recv(c, &v);
 }
+
+TEST_DEATH(chan, make_out_of_range, "makechan: size out of range")
+{
+    tern_chan_make(1u << 20, 1u << 20);
+}
+
+static void park_on(void *arg)
+{
+    int v;
+    tern_chan_recv(arg, &v);
+}
+
+TEST_DEATH(chan, free_with_waiters, "free of a channel with waiting goroutines")
+{
+    tern_chan *c = tern_chan_make(sizeof(int), 0);
+
+    tern_go_stack(park_on, c, GSTACK);
+    tern_sleep(1000000); /* it parks on c */
+    tern_chan_free(c);
+}

@@ -68,3 +68,16 @@ TEST(note, console_read_lets_others_run)
         tern_yield();
     EXPECT_TRUE(spins > 100);
 }
+
+static void sleep_on_note(void *arg)
+{
+    (void)arg;
+    tern_note_sleep(&note, -1);
+}
+
+TEST_DEATH(note, two_sleepers, "note: two goroutines sleep on one note")
+{
+    tern_go_stack(sleep_on_note, NULL, 512);
+    tern_yield(); /* it sleeps on the note */
+    tern_note_sleep(&note, -1);
+}

@@ -155,3 +155,10 @@ TEST_DEATH(select, all_nil_blocks_forever,
 
     tern_select(cs, 1, -1);
 }
+
+TEST_DEATH(select, too_many_cases, "select: too many cases")
+{
+    struct tern_select_case cs[TERN_SELECT_MAX + 1] = {0};
+
+    tern_select(cs, TERN_SELECT_MAX + 1, 0);
+}

@@ -55,3 +55,8 @@ TEST(timer, after_as_a_select_timeout)
     tern_chan_free(never);
     tern_chan_free(to);
 }
+
+TEST_DEATH(timer, bad_arguments, "timer: bad arguments")
+{
+    tern_timer_start(-1, 0, NULL);
+}
