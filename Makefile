@@ -42,6 +42,9 @@ CFLAGS := -std=c11 $(WARN) -ffreestanding -O2 -g \
 ifneq ($(GO_STACK),)
 CFLAGS += -DTERN_GO_STACK=$(GO_STACK)
 endif
+ifneq ($(G0_STACK),)
+CFLAGS += -DTERN_G0_STACK=$(G0_STACK)
+endif
 ifneq ($(SBRK_ARENA),)
 CFLAGS += -DTERN_SBRK_ARENA=$(SBRK_ARENA)
 endif

@@ -46,9 +46,25 @@
  * preempted goroutine parks through the same arch_context_switch as a
  * yielding one, and there is one shape of saved context.
  *
- * Reserved for the scheduler issue (not declared until implemented, so
- * nothing can call a stub): the stack-limit hooks (MPU guard region,
- * guard pages).
+ * Thread stacks.  Once the scheduler starts (arch_thread_start), thread
+ * code runs on stacks from mm and interrupt handlers on the boot stack:
+ * on Cortex-M threads use the process stack pointer (PSP) and handlers
+ * the main one (MSP), so a goroutine's stack holds only the 8-word
+ * exception frame (26 words with FP state) of an interrupt, never the
+ * handler's own frames, and a fault handler always has a sound stack.
+ * Each context carries its stack's overflow check, switched with it:
+ *   ARMv8-M   PSPLIM = the stack's bottom: any SP move below it faults
+ *             (STKOF), however large the frame.
+ *   ARMv7-M   an MPU region (no access) over the lowest ARCH_STACK_GUARD
+ *             bytes: an access there faults; a frame larger than the
+ *             guard can jump it (then only the scheduler's canary, best
+ *             effort, remains).  Without an MPU (arch_caps) only the
+ *             canary.
+ *   x86       see arch/x86: a non-present guard page.
+ *   ARMv6-M   nothing in hardware: the scheduler's canary.
+ * A stack overflow is reported as "fatal error: stack overflow" plus the
+ * scheduler's line naming the goroutine, its SP and its limit
+ * (sched_stack_report).
  */
 #ifndef ARCH_ARCH_H
 #define ARCH_ARCH_H
@@ -76,6 +92,8 @@ void arch_init(void);
 #define ARCH_CAP_UNALIGN_TRAP 0x4u  /* unaligned word access traps */
 #define ARCH_CAP_FPU          0x8u  /* hardware floating point */
 #define ARCH_CAP_EXCLUSIVES   0x10u /* native atomic read-modify-write */
+#define ARCH_CAP_STACK_LIMIT  0x20u /* every thread-stack overflow faults */
+#define ARCH_CAP_STACK_GUARD  0x40u /* accesses in a stack's guard fault */
 unsigned arch_caps(void);
 
 /*
@@ -157,6 +175,30 @@ void arch_context_init(struct arch_context *c, void *stack, size_t size,
                        void (*fn)(void *), void *arg);
 
 /*
+ * Undo what arch_context_init armed on [stack, stack + size) (x86: the
+ * guard page goes back into the map) before the stack is freed.  O(1).
+ */
+void arch_stack_release(void *stack, size_t size);
+
+/*
+ * Leave the boot context for good: make c a context on [stack, stack +
+ * size) as arch_context_init does, and resume it (fn(arg) runs in thread
+ * context with its stack check armed).  From then on the boot stack serves interrupt handlers only
+ * (Cortex-M: threads on PSP, handlers on MSP, which restarts at the top
+ * of the boot stack).  fn starts with interrupts masked, as a context
+ * resumed by a switch from a masked caller does.
+ */
+_Noreturn void arch_thread_start(struct arch_context *c, void *stack,
+                                 size_t size, void (*fn)(void *), void *arg);
+
+/*
+ * ARCH_STACK_GUARD (arch_inline.h): bytes at the bottom of every stack
+ * given to arch_context_init / arch_thread_start that the port makes
+ * inaccessible to catch an overflow (0 if it has no guard).  Usable stack
+ * starts above them; the scheduler adds them to every stack it allocates.
+ */
+
+/*
  * Save the caller's callee-saved registers (the FPU's too where the ABI
  * has them) on its stack and its stack pointer in *from, then resume the
  * context *to.  Returns when something switches back to *from.  Thread
@@ -178,6 +220,12 @@ void arch_preempt_request(void);
 /* Provided by the scheduler: called in thread context, interrupts on,
  * by the thread the port diverted. */
 void sched_preempted(void);
+
+/* Provided by the scheduler, for fault reports (between fatal_begin and
+ * fatal_end): print which goroutine's stack holds addr (a faulting
+ * address or SP; its guard included), with sp and the stack's limit.
+ * Prints nothing if addr is in no goroutine's stack. */
+void sched_stack_report(uintptr_t addr, uintptr_t sp);
 
 /* --- stacks and registers --- */
 

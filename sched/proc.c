@@ -91,27 +91,56 @@ struct sched sched TERN_PRIVATE;
 struct m m0 TERN_PRIVATE;
 struct p p0 TERN_PRIVATE;
 
-/* Every goroutine stack starts (lowest address) with a canary, checked
- * at every switch away from the goroutine and at every tick: a best-effort
- * overflow check everywhere (ARMv8-M also has its per-context MSPLIM).
- * The scheduler issue adds the MPU guard (ARMv7-M) and guard pages
- * (x86). */
+_Static_assert(TERN_GO_STACK >= ARCH_STACK_GUARD + 256,
+               "the default goroutine stack must hold the guard and more");
+
+/* The idle loop's stack (g0): findrunnable, the idle sleep and, at worst,
+ * the deadlock report. */
+#ifndef TERN_G0_STACK
+#define TERN_G0_STACK 1024
+#endif
+
+/* The lowest usable byte of a goroutine's stack, above the arch's guard. */
+static inline volatile uint32_t *stack_lo(const struct g *gp)
+{
+    return (volatile uint32_t *)((char *)gp->stack + ARCH_STACK_GUARD);
+}
+
+/* Every goroutine stack starts (lowest usable address, above the arch's
+ * guard) with a canary, checked at every switch away from the goroutine
+ * and at every tick: the only overflow check on ARMv6-M, best effort
+ * (it finds an overflow after the fact, if the overflow wrote the canary
+ * and did not crash first); elsewhere a second net under the hardware's
+ * (arch/arch.h: PSPLIM, the MPU guard, guard pages). */
 #define STACK_CANARY 0xC0DEFACEu
 
 static void canary_paint(struct g *gp)
 {
-    ((volatile uint32_t *)gp->stack)[0] = STACK_CANARY;
-    ((volatile uint32_t *)gp->stack)[1] = STACK_CANARY ^ gp->id;
+    stack_lo(gp)[0] = STACK_CANARY;
+    stack_lo(gp)[1] = STACK_CANARY ^ gp->id;
 }
 
-static void canary_verify(struct g *gp)
+static _Noreturn void canary_dead(struct g *gp)
 {
-    volatile uint32_t *w = gp->stack;
+    volatile uint32_t *w = stack_lo(gp);
 
-    if (w[0] != STACK_CANARY || w[1] != (STACK_CANARY ^ gp->id)) {
-        canary_paint(gp);
-        tern_panic("stack overflow (goroutine stack canary overwritten)");
-    }
+    fatal_begin();
+    fatal_printf("fatal error: stack overflow\n");
+    /* the SP is known only when the check runs on this very stack */
+    sched_stack_report((uintptr_t)w,
+                       gp == m0.curg && !arch_in_isr() ? arch_sp() : 0);
+    fatal_printf("(goroutine stack canary overwritten: 0x%08lx 0x%08lx)\n",
+                 (unsigned long)w[0], (unsigned long)w[1]);
+    canary_paint(gp);
+    fatal_end();
+}
+
+static inline void canary_verify(struct g *gp)
+{
+    volatile uint32_t *w = stack_lo(gp);
+
+    if (w[0] != STACK_CANARY || w[1] != (STACK_CANARY ^ gp->id))
+        canary_dead(gp);
 }
 
 /* Pick the next G to run, or NULL.  Interrupts masked. */
@@ -193,14 +222,16 @@ static void goentry(void *arg)
     tern_goexit();
 }
 
-/* A G with a stack of at least size bytes: a dead one reused, or new.
- * Stacks are whole pages (mm_stack_alloc), and all of it is used. */
+/* A G with at least size usable stack bytes: a dead one reused, or new.
+ * Stacks are whole pages (mm_stack_alloc): the arch's guard at the
+ * bottom, and all the rest is used. */
 static struct g *galloc(size_t size)
 {
     struct g *gp, **pp;
     unsigned long irq;
 
-    size = (size + MM_PAGE_SIZE - 1) & ~(size_t)(MM_PAGE_SIZE - 1);
+    size = (size + ARCH_STACK_GUARD + MM_PAGE_SIZE - 1) &
+           ~(size_t)(MM_PAGE_SIZE - 1);
     irq = arch_irq_save();
 
     for (pp = &sched.gfree; (gp = *pp) != NULL; pp = &gp->schedlink)
@@ -254,7 +285,8 @@ int tern_go_stack(void (*fn)(void *), void *arg, size_t stack)
 
 int tern_go(void (*fn)(void *), void *arg)
 {
-    return tern_go_stack(fn, arg, TERN_GO_STACK);
+    /* the default: a stack span of TERN_GO_STACK bytes, guard included */
+    return tern_go_stack(fn, arg, TERN_GO_STACK - ARCH_STACK_GUARD);
 }
 
 /* Parking or yielding from an interrupt handler would switch away from
@@ -459,6 +491,7 @@ static void reclaim_dead(void)
     while ((gp = *pp) != NULL) {
         if (gp->state == G_DEAD) {
             *pp = gp->alllink;
+            arch_stack_release(gp->stack, gp->stacksize);
             mm_stack_free(gp->stack);
             mm_free(gp);
         } else {
@@ -466,6 +499,35 @@ static void reclaim_dead(void)
         }
     }
     sched.gfree = NULL;
+}
+
+void sched_stack_report(uintptr_t addr, uintptr_t sp)
+{
+    uintptr_t lo = 0, hi = 0;
+    uint32_t id = 0;
+    const char *who = NULL;
+
+    for (struct g *gp = sched.allg; gp != NULL; gp = gp->alllink)
+        if (addr - (uintptr_t)gp->stack < gp->stacksize) {
+            lo = (uintptr_t)gp->stack;
+            hi = lo + gp->stacksize;
+            id = gp->id;
+            who = gp->state == G_DEAD ? " (dead)" : "";
+            break;
+        }
+    if (who == NULL && sched.g0stack != NULL &&
+        addr - (uintptr_t)sched.g0stack < TERN_G0_STACK) {
+        lo = (uintptr_t)sched.g0stack;
+        hi = lo + TERN_G0_STACK;
+        who = " (the idle loop, g0)";
+    }
+    if (who == NULL)
+        return;
+    fatal_printf("goroutine %u%s stack overflow: ", (unsigned)id, who);
+    if (sp != 0)
+        fatal_printf("sp=%p ", (void *)sp);
+    fatal_printf("limit=%p stack=[%p, %p)\n", (void *)(lo + ARCH_STACK_GUARD),
+                 (void *)lo, (void *)hi);
 }
 
 static int (*main_fn)(void);
@@ -476,17 +538,12 @@ static void main_goroutine(void *arg)
     tern_exit(main_fn());
 }
 
-_Noreturn void sched_start(int (*fn)(void))
+/* The M's own context, g0: run what is runnable, else sleep until an
+ * interrupt; report a deadlock when nothing can ever wake a goroutine. */
+static _Noreturn void idle_loop(void *arg)
 {
-    main_fn = fn;
-    m0.p = &p0;
-    sched.slice_ns = 10000000;
-    fatal_set_dump_hook(dump);
-    mm_set_reclaim_hook(reclaim_dead);
-    time_set_tick_hook(sched_tick);
-    if (tern_go(main_goroutine, NULL) != 1)
-        tern_panic("cannot start the main goroutine");
-    /* The idle loop: this boot context is the M's g0. */
+    (void)arg;
+    arch_irq_enable();
     for (;;) {
         unsigned long irq = arch_irq_save();
         struct g *gp = findrunnable(&p0);
@@ -508,4 +565,22 @@ _Noreturn void sched_start(int (*fn)(void))
         }
         arch_irq_restore(irq);
     }
+}
+
+_Noreturn void sched_start(int (*fn)(void))
+{
+    main_fn = fn;
+    m0.p = &p0;
+    sched.slice_ns = 10000000;
+    fatal_set_dump_hook(dump);
+    mm_set_reclaim_hook(reclaim_dead);
+    time_set_tick_hook(sched_tick);
+    if (tern_go(main_goroutine, NULL) != 1)
+        tern_panic("cannot start the main goroutine");
+    /* g0 gets a stack of its own, like every goroutine: the boot stack
+     * is the interrupt stack from here on. */
+    sched.g0stack = mm_stack_alloc(TERN_G0_STACK);
+    if (sched.g0stack == NULL)
+        tern_panic("cannot allocate the idle loop's stack");
+    arch_thread_start(&m0.g0, sched.g0stack, TERN_G0_STACK, idle_loop, NULL);
 }

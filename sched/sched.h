@@ -90,6 +90,7 @@ struct sched {
     uint32_t irqwaiters;  /* parked on channels an interrupt feeds */
     uint64_t preemptions; /* of them, forced by the time slice */
     int64_t slice_ns;     /* the time slice */
+    void *g0stack;        /* the idle loop's (TERN_G0_STACK bytes) */
 };
 
 extern struct sched sched;

@@ -9,7 +9,8 @@
  *   traps         always on        DIV_0_TRP (UNALIGN  same
  *                                  on request)
  *   null guard    none (no MPU)    MPU region 0        MPU, PRIVDEFENA=0
- *   stack limit   canary (sched)   MPU guard (sched)   MSPLIM / PSPLIM
+ *   thread stack  canary (sched)   MPU guard region 1  PSPLIM
+ *   handler stack canary (kernel)  canary (kernel)     MSPLIM
  *
  * The v8-M MPU has no "no access" permission, so its null guard is the
  * absence of a region: the background map is off and three regions cover
@@ -55,6 +56,12 @@ unsigned arch_caps(void)
     if (MPU_TYPE != 0)
         caps |= ARCH_CAP_NULL_GUARD;
 #endif
+#if defined(CM_V7M)
+    if (MPU_TYPE != 0)
+        caps |= ARCH_CAP_STACK_GUARD;
+#elif defined(CM_V8M)
+    caps |= ARCH_CAP_STACK_LIMIT;
+#endif
 #if defined(CM_FPU)
     caps |= ARCH_CAP_FPU;
 #endif
@@ -97,6 +104,17 @@ static void set_prio(unsigned exc_or_irq_word, unsigned shift, uint32_t prio)
     *r = (*r & ~(0xFFu << shift)) | (prio << shift);
 }
 
+void cm_guard_off(void)
+{
+#if defined(CM_V7M)
+    if (MPU_TYPE != 0) {
+        MPU_RNR = 1; /* as it always is: switch.S */
+        MPU_RASR &= ~1u;
+        __asm__ volatile("dsb\n\tisb" ::: "memory");
+    }
+#endif
+}
+
 static void null_guard(void)
 {
 #if defined(CM_V7M)
@@ -106,6 +124,12 @@ static void null_guard(void)
     MPU_RBAR = 0;
     /* SIZE = log2(4096) - 1 = 11, AP = 000 (no access), XN */
     MPU_RASR = (1u << 28) | (11u << 1) | 1u;
+    /* Region 1, the thread-stack guard: no access, XN, ARCH_STACK_GUARD
+     * bytes; each context switch moves it (switch.S: MPU_RBAR). */
+    MPU_RNR = 1;
+    MPU_RBAR = 0;
+    MPU_RASR = (1u << 28) |
+               ((uint32_t)(__builtin_ctz(ARCH_STACK_GUARD) - 1) << 1) | 1u;
     MPU_CTRL = MPU_CTRL_PRIVDEFENA | MPU_CTRL_ENABLE;
 #elif defined(CM_V8M)
     if (MPU_TYPE == 0)
@@ -265,6 +289,10 @@ _Noreturn void arch_exit(int status)
     (void)arch_irq_save();
 #if defined(CM_SEMIHOSTING)
     {
+        /* QEMU reads the semihosting block a page (1 KiB) at a time and
+         * fails the whole page if the stack guard covers part of it: drop
+         * the guard, the program is over. */
+        cm_guard_off();
         uint32_t blk[2] = {SEMIHOST_ADP_STOPPED_APPLICATION_EXIT,
                            (uint32_t)status};
         cm_semihost(SEMIHOST_SYS_EXIT_EXTENDED, blk);

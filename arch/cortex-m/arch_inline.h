@@ -30,10 +30,24 @@ static inline bool arch_in_isr(void)
 }
 
 /* A parked context: its stack holds, from the saved SP up, s16-s31 (FPU
- * builds), r8-r11, r4-r7 and the return address (switch.S). */
+ * builds, if the context used the FPU), the FP flag word (FPU builds),
+ * r8-r11, r4-r7 and the return address (switch.S). */
 struct arch_context {
-    uintptr_t sp;    /* switch.S: offset 0 */
-    uintptr_t limit; /* switch.S: offset 4; ARMv8-M stack limit */
+    uintptr_t sp; /* switch.S: offset 0 */
+    /* switch.S: offset 4.  ARMv8-M: the PSPLIM value (the stack's bottom);
+     * ARMv7-M: the MPU_RBAR value that moves the guard region over the
+     * stack's bottom (base | region 1). */
+    uintptr_t limit;
 };
+
+/* The ARMv7-M guard: an MPU region of this many bytes (a power of two,
+ * at least 32) at the bottom of every thread stack.  A frame up to this
+ * size that overruns the stack faults on its first access below the
+ * usable stack. */
+#if defined(CM_V7M)
+#define ARCH_STACK_GUARD 256u
+#else
+#define ARCH_STACK_GUARD 0u
+#endif
 
 #endif /* ARCH_CORTEX_M_ARCH_INLINE_H */

@@ -107,6 +107,10 @@
 #define CM_PRIO_TICK   0x80u
 #define CM_PRIO_SWITCH 0xC0u
 
+/* Disable the ARMv7-M thread-stack guard (MPU region 1) for good: fatal
+ * reports and exit only.  No-op on other variants. */
+void cm_guard_off(void);
+
 /* Semihosting */
 int cm_semihost(int op, void *arg);
 #define SEMIHOST_SYS_GET_CMDLINE              0x15

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/arch.h"
 #include "arch/cortex-m/cm.h"
 #include "kernel/panic.h"
 
@@ -75,6 +76,8 @@ static const char *exception_name(unsigned n)
 }
 
 #if !defined(CM_V6M)
+static const char stack_overflow[] = "stack overflow";
+
 /* The cause of a configurable fault; *addr receives the faulting data
  * address when the core recorded one. */
 static const char *cause_of(uint32_t cfsr, uint32_t *addr, int *has_addr)
@@ -88,7 +91,7 @@ static const char *cause_of(uint32_t cfsr, uint32_t *addr, int *has_addr)
         *has_addr = 1;
     }
     if (cfsr & (CFSR_MSTKERR | CFSR_STKERR | CFSR_STKOF))
-        return "stack overflow";
+        return stack_overflow;
     if (cfsr & CFSR_DACCVIOL) {
         if (*has_addr && *addr < NULL_GUARD_SIZE)
             return "invalid memory address or nil pointer dereference";
@@ -147,6 +150,9 @@ void arch_fault_report(uint32_t *frame, uint32_t exc_return, uint32_t *saved)
     if (probe_recover(frame, exc))
         return;
     fatal_begin();
+    /* The frame may sit in a thread stack's guard (an overflow faulted
+     * while stacking it): lift the guard so that the report can read it. */
+    cm_guard_off();
 #if defined(CM_V6M)
     /* The stacked PC is the faulting instruction; 0xDExx is UDF. */
     if ((pc & 1u) == 0 &&
@@ -167,6 +173,11 @@ void arch_fault_report(uint32_t *frame, uint32_t exc_return, uint32_t *saved)
     if (has_addr)
         fatal_printf(" addr=0x%08lx", (unsigned long)addr);
     fatal_printf(" pc=0x%08lx]\n", (unsigned long)pc);
+#if !defined(CM_V6M)
+    if (cause == stack_overflow)
+        sched_stack_report(has_addr ? addr : (uintptr_t)frame,
+                           sp_before(frame, exc_return));
+#endif
     fatal_printf("r0  0x%08lx r1  0x%08lx r2  0x%08lx r3  0x%08lx\n",
                  (unsigned long)frame[0], (unsigned long)frame[1],
                  (unsigned long)frame[2], (unsigned long)frame[3]);

@@ -4,7 +4,7 @@
  *
  * Preemption by call injection (see arch/arch.h).  PendSV runs after every
  * other handler has returned.  cm_pendsv(exc_return, frame) decides: if
- * the exception interrupted thread code on the main stack, outside an IT
+ * the exception interrupted thread code (on the process stack), outside an IT
  * block or a multi-register load/store (xPSR ICI/IT bits clear), it saves
  * the stacked PC in cm_preempt_pc and makes the stacked PC point at the
  * trampoline.  The exception return then restores every register of the
@@ -13,8 +13,9 @@
  *   1. reserves a word for the return address and fills it from
  *      cm_preempt_pc (only r0 touched, and restored),
  *   2. saves the caller-saved registers AAPCS lets a call clobber: r0-r3,
- *      r12, lr, the flags (APSR) and, on FPU builds, s0-s15 and FPSCR,
- *      keeping SP's alignment mod 8 as it was,
+ *      r12, lr, the flags (APSR) and, on FPU builds if the thread has FP
+ *      state (CONTROL.FPCA), s0-s15 and FPSCR, then a word recording
+ *      whether it did, keeping SP's alignment mod 8 as it was,
  *   3. calls sched_preempted() (8-byte aligned),
  *   4. restores it all and pops the return address into PC.
  *
@@ -29,7 +30,7 @@
 	.thumb_func
 PendSV_Handler:
 	mov	r0, lr
-	mrs	r1, msp
+	mrs	r1, psp
 	push	{r4, lr}
 	bl	cm_pendsv
 	pop	{r4, pc}
@@ -51,9 +52,13 @@ arch_preempt_trampoline:
 	mrs	r2, apsr
 	push	{r0-r2}
 #if defined(CM_FPU)
+	mrs	r0, control
+	lsls	r0, r0, #29		@ FPCA into bit 31 (and N)
+	bpl	1f
 	vpush	{s0-s15}
-	vmrs	r0, fpscr
-	push	{r0}
+	vmrs	r1, fpscr
+	push	{r1}
+1:	push	{r0}
 #endif
 	mov	r4, sp			@ 3. align SP down to 8 for the call
 	mov	r0, sp
@@ -64,8 +69,12 @@ arch_preempt_trampoline:
 	mov	sp, r4			@ 4. restore everything
 #if defined(CM_FPU)
 	pop	{r0}
+	cmp	r0, #0			@ bit 31: FP state was saved
+	bpl	2f
+	pop	{r0}
 	vmsr	fpscr, r0
 	vpop	{s0-s15}
+2:
 #endif
 	pop	{r0-r2}
 	mov	r12, r0

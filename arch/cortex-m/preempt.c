@@ -25,9 +25,10 @@ void arch_preempt_request(void)
 
 void cm_pendsv(uint32_t exc_return, uint32_t *frame)
 {
-    /* Only thread code on the main stack (goroutines and the idle loop);
-     * never another handler (PendSV is the lowest priority, but be sure). */
-    if ((exc_return & 0xCu) != 0x8u)
+    /* Only thread code (goroutines and the idle loop, on the process
+     * stack); never another handler (PendSV is the lowest priority, but be
+     * sure). */
+    if ((exc_return & 0xCu) != 0xCu)
         return;
     if (frame[7] & XPSR_ICI_IT)
         return; /* not a safe point: the next tick asks again */

@@ -1,16 +1,41 @@
 /*
  * void arch_context_switch(struct arch_context *from,
  *                          struct arch_context *to);      r0, r1
+ * void arch_thread_start(struct arch_context *c, ...);     see context.c
+ * void cm_thread_enter(struct arch_context *c);            r0
  * void arch_context_start(void);                          first entry
  *
- * arch_context_switch pushes the AAPCS callee-saved registers and the
- * return address on the current stack (r4-r7 and lr, then r8-r11, then
- * s16-s31 on FPU builds), stores SP in from->sp, loads SP from to->sp and
- * pops the same shape.  struct arch_context's first word is sp; on ARMv8-M
- * the second is the stack limit, loaded into MSPLIM with SP, so running
- * off the bottom of any context's stack is a STKOF fault.  Thumb-1
- * for the integer part, so one file serves ARMv6-M too.  No exception,
- * no interrupt masking: the stack pointer is switched by one instruction.
+ * Thread code runs on the process stack (PSP, CONTROL.SPSEL = 1);
+ * handlers run on the main stack (MSP).  arch_context_switch pushes the
+ * AAPCS callee-saved registers and the return address on the current
+ * stack (r4-r7 and lr, then r8-r11), then, on FPU builds, s16-s31 if the
+ * thread has used the FPU (CONTROL.FPCA) and a word holding CONTROL; it
+ * stores SP and the running stack check in *from (so a context nobody
+ * built, such as a caller's first, is complete), arms the incoming
+ * context's stack check, loads
+ * SP from to->sp and pops the same shape.  CONTROL comes back with the
+ * incoming context, so FPCA says again whether *it* has FP state: a
+ * goroutine that never touched the FPU never pays for s16-s31, here or in
+ * an exception frame (lazy stacking keys on FPCA too).
+ *
+ * The stack check, struct arch_context's second word:
+ *   ARMv8-M  PSPLIM.  It is lifted to 0 while SP moves (the incoming
+ *            stack may lie below the outgoing one's limit), then set.
+ *   ARMv7-M  the MPU_RBAR value (base | region 1) that moves the guard
+ *            region, whose size and no-access attributes are set once
+ *            (arch.c; MPU_RNR stays 1 from then on), under the incoming
+ *            stack's bottom; 0 if the core has no MPU (its MPU registers
+ *            read as zero).  No barrier: until the write takes effect
+ *            the old guard (over a stack nobody runs on) still applies,
+ *            and the new one covers bytes nobody touches yet.
+ * Thumb-1 for the integer part, so one file serves ARMv6-M too.  No
+ * exception, no interrupt masking: the stack pointer is switched by one
+ * instruction.
+ *
+ * cm_thread_enter leaves the boot context (thread mode on MSP): it moves
+ * thread mode to PSP, restarts MSP at the top of the boot stack (from now
+ * on the interrupt stack) and resumes c as arch_context_switch would,
+ * with interrupts masked (the new context unmasks them).
  *
  * arch_context_start is the "return address" arch_context_init parks on
  * a new stack: it calls fn(arg) from r4/r5 and reports a fatal error if fn
@@ -31,26 +56,49 @@ arch_context_switch:
 	mov	r7, r11
 	push	{r4-r7}
 #if defined(CM_FPU)
+	mrs	r2, control
+	lsls	r3, r2, #29		@ FPCA (bit 2) into N
+	bpl	1f
 	vpush	{s16-s31}
+1:	push	{r2}
 #endif
 	mov	r2, sp
 	str	r2, [r0]
 #if defined(CM_V8M)
-	/* Each context has its stack limit: save ours, lift the limit while
-	 * SP moves, then arm the new context's. */
-	mrs	r2, msplim
+	mrs	r2, psplim		@ the caller's check, whoever built
+	str	r2, [r0, #4]		@ its context
+#elif defined(CM_V7M)
+	ldr	r3, =0xE000ED9C		@ MPU_RBAR of region 1 (MPU_RNR stays 1):
+	ldr	r2, [r3]		@ the guard's base | 1, or 0 without MPU
 	str	r2, [r0, #4]
+#endif
+resume:					@ r1: the context to resume
+#if defined(CM_V8M)
 	movs	r2, #0
-	msr	msplim, r2
+	msr	psplim, r2
+	ldr	r2, [r1]
+	mov	sp, r2
+	ldr	r2, [r1, #4]
+	msr	psplim, r2
+#else
+#if defined(CM_V7M)
+	ldr	r2, [r1, #4]
+	cbz	r2, 2f
+	ldr	r3, =0xE000ED9C		@ MPU_RBAR
+	str	r2, [r3]
+2:
 #endif
 	ldr	r2, [r1]
 	mov	sp, r2
-#if defined(CM_V8M)
-	ldr	r2, [r1, #4]
-	msr	msplim, r2
 #endif
 #if defined(CM_FPU)
+	pop	{r2}
+	msr	control, r2
+	isb
+	lsls	r2, r2, #29
+	bpl	3f
 	vpop	{s16-s31}
+3:
 #endif
 	pop	{r4-r7}
 	mov	r8, r4
@@ -58,7 +106,25 @@ arch_context_switch:
 	mov	r10, r6
 	mov	r11, r7
 	pop	{r4-r7, pc}
+	.ltorg
 	.size arch_context_switch, . - arch_context_switch
+
+	.global cm_thread_enter
+	.type cm_thread_enter, %function
+	.thumb_func
+cm_thread_enter:
+	cpsid	i			@ no handler may run while MSP moves
+	mov	r1, r0
+	mrs	r2, msp
+	msr	psp, r2			@ a sound PSP until resume loads c's
+	movs	r2, #2			@ SPSEL: thread mode on PSP
+	msr	control, r2
+	isb
+	ldr	r2, =__stack_end	@ MSP: the whole boot stack, for handlers
+	msr	msp, r2
+	b	resume
+	.ltorg
+	.size cm_thread_enter, . - cm_thread_enter
 
 	.global arch_context_start
 	.type arch_context_start, %function

@@ -8,6 +8,7 @@
 #include "arch/arch.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "arch/host/host.h"
@@ -140,6 +141,22 @@ void arch_context_init(struct arch_context *c, void *stack, size_t size,
     c->arg = arg;
     makecontext(&c->uc, (void (*)(void))context_start, 2,
                 (unsigned)(self >> 16 >> 16), (unsigned)self);
+}
+
+void arch_stack_release(void *stack, size_t size)
+{
+    (void)stack;
+    (void)size;
+}
+
+_Noreturn void arch_thread_start(struct arch_context *c, void *stack,
+                                 size_t size, void (*fn)(void *), void *arg)
+{
+    struct arch_context boot;
+
+    arch_context_init(c, stack, size, fn, arg);
+    swapcontext(&boot.uc, &c->uc);
+    abort();
 }
 
 void arch_context_switch(struct arch_context *from, struct arch_context *to)

@@ -32,4 +32,6 @@ struct arch_context {
     void *arg;
 };
 
+#define ARCH_STACK_GUARD 0u /* bytes; see arch/arch.h */
+
 #endif /* ARCH_HOST_ARCH_INLINE_H */

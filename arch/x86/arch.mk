@@ -11,7 +11,7 @@ GDB := gdb-multiarch
 
 # -mgeneral-regs-only: no x87/MMX/SSE anywhere, so interrupt entry never
 # has floating-point state to save.
-ARCH_CFLAGS := -m32 -march=i686 -mgeneral-regs-only -ffreestanding \
+ARCH_CFLAGS := -m32 -march=i686 -mgeneral-regs-only -DTERN_NO_FLOAT -ffreestanding \
 	-fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
 	-DX86_CPU_NAME='"$(CPU_NAME)"'
 ARCH_SRCS := arch/x86/boot.S arch/x86/start.c arch/x86/multiboot.c \

@@ -29,4 +29,6 @@ struct arch_context {
     uintptr_t sp;
 };
 
+#define ARCH_STACK_GUARD 0u /* bytes; see arch/arch.h */
+
 #endif /* ARCH_X86_ARCH_INLINE_H */

@@ -32,6 +32,22 @@ void arch_context_init(struct arch_context *c, void *stack, size_t size,
     c->sp = (uintptr_t)f;
 }
 
+void arch_stack_release(void *stack, size_t size)
+{
+    (void)stack; /* nothing armed outside the context */
+    (void)size;
+}
+
+_Noreturn void arch_thread_start(struct arch_context *c, void *stack,
+                                 size_t size, void (*fn)(void *), void *arg)
+{
+    struct arch_context boot; /* never resumed */
+
+    arch_context_init(c, stack, size, fn, arg);
+    arch_context_switch(&boot, c);
+    __builtin_unreachable();
+}
+
 void arch_context_returned(void)
 {
     tern_panic("context entry returned");

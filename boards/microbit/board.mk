@@ -7,10 +7,11 @@ ARCH_VARIANT := v6m
 CPU_NAME := Cortex-M0
 CPU_FLAGS := -mcpu=cortex-m0 -mthumb -mfloat-abi=soft
 BOARD_CPU_HZ := 16000000
-# The interrupt stack (and the idle loop's); goroutines, main() included,
-# get GO_STACK bytes from the heap.
-STACK_SIZE := 1024
+# The interrupt stack (handlers only); goroutines, main() included, get
+# GO_STACK bytes from the heap, the idle loop G0_STACK.
+STACK_SIZE := 768
 GO_STACK := 2048
+G0_STACK := 512
 PAGE_SIZE := 512
 SBRK_ARENA := 512
 BOARD_SRCS :=

@@ -22,15 +22,19 @@ TEST(timer, periodic_until_stopped)
 {
     tern_chan *c = tern_chan_make(sizeof(int64_t), 4);
     struct tern_timer *t;
-    int64_t prev = 0, v;
+    int64_t prev = 0, v, t0 = tern_nanotime();
 
     ASSERT_TRUE(c != NULL);
     t = tern_timer_start(2000000, 2000000, c);
     ASSERT_TRUE(t != NULL);
     for (int i = 0; i < 5; i++) {
         EXPECT_TRUE(tern_chan_recv(c, &v));
-        if (i > 0)
-            EXPECT_TRUE(v - prev >= 1900000);
+        /* The i-th firing is due at t0 + (i + 1) periods, or later if the
+         * timer fell behind; never earlier.  (Consecutive values may be
+         * closer than a period: a late tick delays one firing, not the
+         * next, which stays on the original schedule.) */
+        EXPECT_TRUE(v >= t0 + (int64_t)(i + 1) * 2000000);
+        EXPECT_TRUE(v > prev);
         prev = v;
     }
     tern_timer_stop(t);
