@@ -186,11 +186,14 @@ void tern_timer_stop(struct tern_timer *t); /* and free it */
 tern_chan *tern_after(int64_t ns);
 
 /* --- sync ---------------------------------------------------------------------
- * Go's sync.Mutex and sync.WaitGroup.  Zero-initialised (TERN_MUTEX_INIT,
- * TERN_WAITGROUP_INIT, or static storage) means unlocked / zero.  Unlock
- * hands the mutex to the longest waiter.  Unlocking an unlocked mutex and
- * a negative counter are fatal errors; locking from an interrupt handler
- * when it would block is too.
+ * Go's sync.Mutex, sync.RWMutex, sync.WaitGroup and sync.Once.
+ * Zero-initialised (TERN_MUTEX_INIT, TERN_RWMUTEX_INIT, TERN_WAITGROUP_INIT,
+ * TERN_ONCE_INIT, or static storage) means unlocked / zero / not done.
+ * Locks are handed to the waiters in order (no barging, no starvation) and
+ * belong to no goroutine: any goroutine may unlock.  Misuse is a fatal
+ * error with Go's message; so is an operation in an interrupt handler
+ * when it would block (the try- and unlock operations never block).  The
+ * fields are the runtime's: read them, if at all, only in tests.
  */
 struct tern_mutex {
     volatile int locked;
@@ -199,6 +202,21 @@ struct tern_mutex {
 #define TERN_MUTEX_INIT                                                        \
     {                                                                          \
         0, 0, 0                                                                \
+    }
+
+/* Any number of readers, or one writer.  A writer waiting for the readers
+ * to leave keeps new readers out (writers do not starve); when a writer
+ * unlocks, every reader that queued meanwhile gets in before the next
+ * writer (readers do not starve either). */
+struct tern_rwmutex {
+    volatile int readers; /* readers holding it */
+    volatile int writer;  /* 1: a writer holds it */
+    void *rhead, *rtail;  /* parked readers, in order */
+    void *whead, *wtail;  /* parked writers, in order */
+};
+#define TERN_RWMUTEX_INIT                                                      \
+    {                                                                          \
+        0, 0, 0, 0, 0, 0                                                       \
     }
 
 struct tern_waitgroup {
@@ -210,12 +228,45 @@ struct tern_waitgroup {
         0, 0, 0                                                                \
     }
 
+struct tern_once {
+    volatile int state; /* 0 not done, 1 fn running, 2 done */
+    uint32_t runner;    /* id of the goroutine running fn */
+    void *head, *tail;  /* callers waiting for fn to return */
+};
+#define TERN_ONCE_INIT                                                         \
+    {                                                                          \
+        0, 0, 0, 0                                                             \
+    }
+
+/* Unlocking an unlocked mutex: "sync: unlock of unlocked mutex". */
 void tern_mutex_lock(struct tern_mutex *mu);
 bool tern_mutex_trylock(struct tern_mutex *mu);
 void tern_mutex_unlock(struct tern_mutex *mu);
+
+/* RLock waits while a writer holds the lock or waits for it; Lock waits
+ * while anyone holds it.  The try- forms return false instead of waiting.
+ * RUnlock without a read lock held: "sync: RUnlock of unlocked RWMutex";
+ * Unlock without the write lock held: "sync: Unlock of unlocked RWMutex".
+ * A goroutine that holds a read lock and asks for the write lock (or for
+ * a second read lock while a writer waits) waits forever, as in Go. */
+void tern_rwmutex_rlock(struct tern_rwmutex *rw);
+bool tern_rwmutex_tryrlock(struct tern_rwmutex *rw);
+void tern_rwmutex_runlock(struct tern_rwmutex *rw);
+void tern_rwmutex_lock(struct tern_rwmutex *rw);
+bool tern_rwmutex_trylock(struct tern_rwmutex *rw);
+void tern_rwmutex_unlock(struct tern_rwmutex *rw);
+
+/* A negative counter: "sync: negative WaitGroup counter". */
 void tern_waitgroup_add(struct tern_waitgroup *wg, int delta);
 void tern_waitgroup_done(struct tern_waitgroup *wg);
 void tern_waitgroup_wait(struct tern_waitgroup *wg);
+
+/* Call fn(arg) if no Do on o has called it yet.  Other callers wait until
+ * fn has returned, so when Do returns, fn's effects are visible.  A Do on
+ * o from inside fn would wait for itself: "sync: Once.Do called
+ * recursively".  fn must return (not tern_goexit): until it does, o is
+ * still running. */
+void tern_once_do(struct tern_once *o, void (*fn)(void *), void *arg);
 
 /* --- notes ----------------------------------------------------------------------
  * One goroutine sleeps until an interrupt handler (or another goroutine)

@@ -452,6 +452,9 @@ static const char *state_name(const struct g *gp)
                : gp->waitreason == WAIT_WAITGROUP ? "sync.WaitGroup.Wait"
                : gp->waitreason == WAIT_SELECT    ? "select"
                : gp->waitreason == WAIT_NOTE      ? "note"
+               : gp->waitreason == WAIT_RWMUTEX_R ? "sync.RWMutex.RLock"
+               : gp->waitreason == WAIT_RWMUTEX_W ? "sync.RWMutex.Lock"
+               : gp->waitreason == WAIT_ONCE      ? "sync.Once.Do"
                                                   : "waiting";
     default:
         return "idle";

@@ -29,6 +29,9 @@ enum g_waitreason {
     WAIT_WAITGROUP, /* tern_waitgroup_wait */
     WAIT_SELECT,    /* tern_select: on several channels (and a timer) */
     WAIT_NOTE,      /* tern_note_sleep: an interrupt will wake it */
+    WAIT_RWMUTEX_R, /* tern_rwmutex_rlock */
+    WAIT_RWMUTEX_W, /* tern_rwmutex_lock */
+    WAIT_ONCE,      /* tern_once_do, while another caller runs fn */
 };
 
 /* A node of the timer heap (sched/timer.c): a sleeping goroutine's, or a
@@ -153,5 +156,14 @@ void timer_remove(struct p *pp, struct tnode *tn);
  * context (the tick), sched/timers.c. */
 void timers_fire(struct tnode *tn, int64_t now);
 int64_t timer_next(const struct p *pp); /* INT64_MAX if none */
+
+/* --- sync (sched/sync.c) --- */
+struct tern_rwmutex;
+struct tern_once;
+
+/* The object's invariants (sched/sync.c) hold and its queues are well
+ * formed: NULL, or what is wrong.  O(waiters); for tests. */
+const char *rwmutex_verify(const struct tern_rwmutex *rw);
+const char *once_verify(const struct tern_once *o);
 
 #endif /* SCHED_SCHED_H */

@@ -7,6 +7,8 @@
  *                 + its exit + the switch back, descriptor and stack reused
  *   go.g_bytes    bytes of a goroutine descriptor (struct g)
  *   sync.mutex    uncontended lock + unlock
+ *   sync.rwmutex  uncontended read lock + read unlock
+ *   sync.once     a Once's Do after the first (fn already done)
  *
  * Measured with interrupts masked, so no tick (and no preemption) lands in
  * the window; the goroutines run with the mask as the measuring one left it.
@@ -64,5 +66,21 @@ void bench_sched(void)
                 tern_mutex_unlock(&mu);
             });
         bench_report("sync.mutex", t / (uint64_t)n, "insns", NULL, 0);
+    }
+    {
+        static struct tern_rwmutex rw = TERN_RWMUTEX_INIT;
+        BENCH_ONE(
+            t, for (int i = 0; i < n; i++) {
+                tern_rwmutex_rlock(&rw);
+                tern_rwmutex_runlock(&rw);
+            });
+        bench_report("sync.rwmutex", t / (uint64_t)n, "insns", NULL, 0);
+    }
+    {
+        static struct tern_once once = TERN_ONCE_INIT;
+        tern_once_do(&once, empty, NULL);
+        BENCH_ONE(t,
+                  for (int i = 0; i < n; i++) tern_once_do(&once, empty, NULL));
+        bench_report("sync.once", t / (uint64_t)n, "insns", NULL, 0);
     }
 }
