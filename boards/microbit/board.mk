@@ -7,10 +7,12 @@ ARCH_VARIANT := v6m
 CPU_NAME := Cortex-M0
 CPU_FLAGS := -mcpu=cortex-m0 -mthumb -mfloat-abi=soft
 BOARD_CPU_HZ := 16000000
-# The interrupt stack (handlers only); goroutines, main() included, get
-# GO_STACK bytes from the heap, the idle loop G0_STACK.
+# The interrupt stack (boot, then handlers only); goroutines, main()
+# included, get GO_STACK bytes from the heap, the idle loop G0_STACK.
+# Handlers run on the interrupt stack, so a goroutine's stack holds only
+# the 32-byte exception frame of an interrupt.
 STACK_SIZE := 768
-GO_STACK := 2048
+GO_STACK := 1536
 G0_STACK := 512
 PAGE_SIZE := 512
 SBRK_ARENA := 512
