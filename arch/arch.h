@@ -92,8 +92,10 @@ void arch_init(void);
 #define ARCH_CAP_UNALIGN_TRAP 0x4u  /* unaligned word access traps */
 #define ARCH_CAP_FPU          0x8u  /* hardware floating point */
 #define ARCH_CAP_EXCLUSIVES   0x10u /* native atomic read-modify-write */
-#define ARCH_CAP_STACK_LIMIT  0x20u /* every thread-stack overflow faults */
-#define ARCH_CAP_STACK_GUARD  0x40u /* accesses in a stack's guard fault */
+#define ARCH_CAP_STACK_LIMIT  0x20u /* any SP move past a stack's end faults */
+#define ARCH_CAP_STACK_GUARD                                                   \
+    0x40u /* hardware catches thread-stack overflow:
+                                     * PSPLIM, an MPU guard, a guard page */
 unsigned arch_caps(void);
 
 /*

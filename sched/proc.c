@@ -461,6 +461,13 @@ static const char *state_name(const struct g *gp)
     }
 }
 
+/* A G pointer read from the list on a fatal path, where a stack overflow
+ * may have trampled it: aligned, in a heap span in use. */
+static bool g_plausible(const struct g *gp)
+{
+    return ((uintptr_t)gp & 3u) == 0 && mm_span_of(gp) != NULL;
+}
+
 /* The goroutine dump of every fatal report (kernel/panic.c): the running
  * goroutine first, then the others, as Go prints them.  No allocation,
  * no locks; it reads the list as it stands. */
@@ -472,6 +479,10 @@ static void dump(void)
         fatal_printf("goroutine 0 [idle loop]:\n\tsp=%p\n", (void *)arch_sp());
     for (int pass = 0; pass < 2; pass++)
         for (struct g *gp = sched.allg; gp != NULL; gp = gp->alllink) {
+            if (!g_plausible(gp)) {
+                fatal_printf("(goroutine list corrupted at %p)\n", (void *)gp);
+                break;
+            }
             if ((pass == 0) != (gp == cur) || gp->state == G_DEAD)
                 continue;
             fatal_printf("goroutine %u [%s]:\n", (unsigned)gp->id,
@@ -510,7 +521,8 @@ void sched_stack_report(uintptr_t addr, uintptr_t sp)
     uint32_t id = 0;
     const char *who = NULL;
 
-    for (struct g *gp = sched.allg; gp != NULL; gp = gp->alllink)
+    for (struct g *gp = sched.allg; gp != NULL && g_plausible(gp);
+         gp = gp->alllink)
         if (addr - (uintptr_t)gp->stack < gp->stacksize) {
             lo = (uintptr_t)gp->stack;
             hi = lo + gp->stacksize;

@@ -60,7 +60,7 @@ unsigned arch_caps(void)
     if (MPU_TYPE != 0)
         caps |= ARCH_CAP_STACK_GUARD;
 #elif defined(CM_V8M)
-    caps |= ARCH_CAP_STACK_LIMIT;
+    caps |= ARCH_CAP_STACK_LIMIT | ARCH_CAP_STACK_GUARD;
 #endif
 #if defined(CM_FPU)
     caps |= ARCH_CAP_FPU;

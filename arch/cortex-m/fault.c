@@ -78,6 +78,22 @@ static const char *exception_name(unsigned n)
 #if !defined(CM_V6M)
 static const char stack_overflow[] = "stack overflow";
 
+/* Where the ARMv7-M thread-stack guard was when the fault hit (the report
+ * lifts it before reading the frame): a data access fault there is an
+ * overflow of the running thread's stack. */
+static uint32_t guard_base, guard_on;
+
+static void guard_note(void)
+{
+#if defined(CM_V7M)
+    if (MPU_TYPE != 0) {
+        MPU_RNR = 1; /* as it always is: switch.S */
+        guard_base = MPU_RBAR & ~0x1Fu;
+        guard_on = MPU_RASR & 1u;
+    }
+#endif
+}
+
 /* The cause of a configurable fault; *addr receives the faulting data
  * address when the core recorded one. */
 static const char *cause_of(uint32_t cfsr, uint32_t *addr, int *has_addr)
@@ -93,6 +109,8 @@ static const char *cause_of(uint32_t cfsr, uint32_t *addr, int *has_addr)
     if (cfsr & (CFSR_MSTKERR | CFSR_STKERR | CFSR_STKOF))
         return stack_overflow;
     if (cfsr & CFSR_DACCVIOL) {
+        if (*has_addr && guard_on && *addr - guard_base < ARCH_STACK_GUARD)
+            return stack_overflow;
         if (*has_addr && *addr < NULL_GUARD_SIZE)
             return "invalid memory address or nil pointer dereference";
         return "invalid memory address (MPU violation)";
@@ -150,6 +168,9 @@ void arch_fault_report(uint32_t *frame, uint32_t exc_return, uint32_t *saved)
     if (probe_recover(frame, exc))
         return;
     fatal_begin();
+#if !defined(CM_V6M)
+    guard_note();
+#endif
     /* The frame may sit in a thread stack's guard (an overflow faulted
      * while stacking it): lift the guard so that the report can read it. */
     cm_guard_off();

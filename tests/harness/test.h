@@ -10,7 +10,9 @@
  * kept by hand.  EXPECT_* record a failure with file and line and go on;
  * ASSERT_* record it and return from the test.  A death test must end the
  * program with a fatal report containing "fatal error: <message>" and the
- * fatal exit status; the normal run lists death tests ("DEATH s.n: msg")
+ * fatal exit status ("msg && text && ...": the fatal error is msg, and each
+ * further text must appear somewhere in the report, such as the line that
+ * names the goroutine); the normal run lists death tests ("DEATH s.n: msg")
  * and a runner boots them one at a time (tools/run-tests on targets, a
  * fork per test on the host).
  *

@@ -54,9 +54,12 @@ TEST_DEATH_NEEDS(fault, unaligned_word, ARCH_CAP_UNALIGN_TRAP,
     tern_printf("%lu\n", (unsigned long)v);
 }
 
-/* Recursion that runs a goroutine's stack past its bottom: caught by the
- * per-context MSPLIM (ARMv8-M) at once, elsewhere by the stack canary at
- * the next tick or switch. */
+/* Stack overflow, four ways, each reported with the goroutine that
+ * overflowed (goroutine 2: main is 1 and spawns it first).  Caught at once
+ * by PSPLIM (ARMv8-M), the MPU guard (ARMv7-M) or the guard page (x86);
+ * on ARMv6-M by the canary at the next tick or switch (arch/arch.h). */
+
+/* Recursion that runs a goroutine's stack past its bottom. */
 static int __attribute__((noinline)) deep(int n, volatile char *prev)
 {
     volatile char frame[256];
@@ -80,11 +83,106 @@ static void overflow(void *arg)
         ;
 }
 
-TEST_DEATH(fault, goroutine_stack_overflow, "stack overflow")
+TEST_DEATH(fault, goroutine_stack_overflow,
+           "stack overflow && goroutine 2 stack overflow: ")
 {
     /* The new goroutine's stack is the most recent stack span: what it
      * overruns is free heap below it, or another stack. */
     tern_go_stack(overflow, NULL, 2048);
+    for (;;)
+        tern_yield();
+}
+
+/* The lowest usable byte of the running goroutine's stack. */
+static uintptr_t usable_bottom(void)
+{
+    struct mspan *s = mm_span_of((void *)arch_sp());
+
+    return s->base + ARCH_STACK_GUARD;
+}
+
+/* One frame larger than the whole stack, filled as a real one would be. */
+static void __attribute__((noinline)) big_frame(void)
+{
+    volatile char buf[4096];
+
+    for (size_t i = 0; i < sizeof buf; i++)
+        buf[i] = (char)i;
+    tern_printf("%d\n", buf[100]);
+}
+
+static void large_frame(void *arg)
+{
+    (void)arg;
+    big_frame();
+    for (;;) /* ARMv6-M: the next tick checks the canary */
+        ;
+}
+
+/* Hardware only: on ARMv6-M the frame tramples the heap below the stack
+ * (goroutine descriptors among it) before any canary check can run. */
+TEST_DEATH_NEEDS(fault, goroutine_large_frame, ARCH_CAP_STACK_GUARD,
+                 "stack overflow && goroutine 2 stack overflow: ")
+{
+    tern_go_stack(large_frame, NULL, 1024);
+    for (;;)
+        tern_yield();
+}
+
+/* Use the stack down to `room` bytes above its usable bottom, then run
+ * `then`: the overflow happens in whatever `then` pushes. */
+static void __attribute__((noinline))
+near_bottom(size_t room, void (*then)(void))
+{
+    size_t n = arch_sp() - usable_bottom() - room;
+    volatile char *p = __builtin_alloca(n);
+
+    p[0] = 1; /* the lowest byte: SP is now room bytes above the bottom */
+    __asm__ volatile("" : : "r"(p) : "memory");
+    then();
+    p[0] = 2;
+}
+
+static void spin_forever(void)
+{
+    for (;;) /* the tick's exception frame lands below the bottom */
+        __asm__ volatile("" ::: "memory");
+}
+
+static void overflow_at_preemption(void *arg)
+{
+    (void)arg;
+    near_bottom(16, spin_forever);
+}
+
+/* Overflow while switching: the interrupt that would preempt the
+ * goroutine stacks its frame (32 bytes and more) past the bottom. */
+TEST_DEATH(fault, goroutine_overflow_at_preemption,
+           "stack overflow && goroutine 2 stack overflow: ")
+{
+    tern_go_stack(overflow_at_preemption, NULL, 1024);
+    for (;;)
+        tern_yield();
+}
+
+static void yield_then_spin(void)
+{
+    tern_yield();
+    spin_forever();
+}
+
+static void overflow_at_yield(void *arg)
+{
+    (void)arg;
+    near_bottom(24, yield_then_spin);
+}
+
+/* Overflow in a voluntary switch: tern_yield, schedule and the context
+ * switch push past the bottom. */
+TEST_DEATH(fault, goroutine_overflow_at_yield,
+           "stack overflow && goroutine 2 stack overflow: ")
+{
+    tern_go_stack(overflow_at_yield, NULL, 1024);
     for (;;)
         tern_yield();
 }
