@@ -176,6 +176,10 @@ struct arch_context;
 void arch_context_init(struct arch_context *c, void *stack, size_t size,
                        void (*fn)(void *), void *arg);
 
+/* uintptr_t arch_context_sp(const struct arch_context *c);
+ *     The stack pointer saved in a parked context (arch_inline.h), for
+ *     reports; 0 where the port cannot tell. */
+
 /*
  * Undo what arch_context_init armed on [stack, stack + size) (x86: the
  * guard page goes back into the map) before the stack is freed.  O(1).

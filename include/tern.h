@@ -131,6 +131,43 @@ void tern_set_timeslice(int64_t ns);
 /* Preemptions by the time slice since boot. */
 uint64_t tern_preemptions(void);
 
+/* One goroutine, as the console's `goroutines` shows it. */
+struct tern_goroutine {
+    uint32_t id;
+    uint32_t parent;      /* the goroutine that started it (0: boot) */
+    const char *state;    /* "running", "runnable", "chan receive", ... */
+    void (*fn)(void *);   /* entry function */
+    uint32_t stack_size;  /* usable bytes (above the guard) */
+    uint32_t stack_used;  /* bytes in use now (top - SP) */
+    uint32_t stack_hiwat; /* deepest use measured (painting; a reused
+                            * stack keeps its earlier goroutines' marks) */
+    uint64_t cpu_ns;      /* CPU time, sampled at every tick */
+    uint32_t switches;    /* times switched in */
+    uint32_t preemptions; /* times preempted by the time slice */
+};
+
+/* A snapshot of up to max goroutines (not dead), running one first;
+ * returns how many it wrote.  For the console: O(goroutines + their
+ * unused stack), with interrupts masked for O(1) at a time. */
+int tern_goroutines(struct tern_goroutine *out, int max);
+
+/* Scheduler counters since boot. */
+struct tern_sched_stats {
+    uint32_t goroutines;  /* existing (not dead) */
+    uint32_t runnable;    /* on run queues */
+    uint32_t switches;    /* context switches (wraps at 2^32) */
+    uint64_t preemptions; /* of them, forced by the time slice */
+    uint64_t idle_ns;     /* time the CPU idled, sampled at every tick */
+    uint64_t busy_ns;     /* time goroutines ran, likewise */
+};
+void tern_sched_stats(struct tern_sched_stats *st);
+
+/* Go's schedtrace line (GODEBUG=schedtrace=N) into buf, e.g.
+ *   SCHED 1004ms: gomaxprocs=1 idleprocs=0 threads=1 spinningthreads=0
+ *   needspinning=0 idlethreads=0 runqueue=0 [2]
+ * (one line).  Returns its length, as snprintf. */
+int tern_schedtrace(char *buf, size_t size);
+
 /* --- channels ---------------------------------------------------------------
  * Go's channels: elements of a fixed size, copied in and out; capacity 0
  * is unbuffered (a send waits for a receiver).  Sending on, or closing, a

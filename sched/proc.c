@@ -135,6 +135,33 @@ static _Noreturn void canary_dead(struct g *gp)
     fatal_end();
 }
 
+/* Stack high-water marks: a stack's usable bytes above the canary are
+ * painted once, when mm hands the stack out; the deepest word no longer
+ * holding the paint is the deepest use.  Measured on demand (console,
+ * dump) by scanning up from the bottom: O(unused bytes).  A reused stack
+ * is not repainted (that would cost every tern_go a pass over the
+ * stack), so its mark covers its earlier goroutines too. */
+#define STACK_PAINT 0x57AC57ACu
+
+static void stack_paint(struct g *gp)
+{
+    uint32_t *w = (uint32_t *)stack_lo(gp) + 2;
+    uint32_t *top = (uint32_t *)((char *)gp->stack + gp->stacksize);
+
+    while (w < top)
+        *w++ = STACK_PAINT;
+}
+
+static uint32_t stack_hiwat(const struct g *gp)
+{
+    const volatile uint32_t *w = stack_lo(gp) + 2;
+    const uint32_t *top = (const uint32_t *)((char *)gp->stack + gp->stacksize);
+
+    while (w < top && *w == STACK_PAINT)
+        w++;
+    return (uint32_t)((const char *)top - (const char *)w);
+}
+
 static inline void canary_verify(struct g *gp)
 {
     volatile uint32_t *w = stack_lo(gp);
@@ -251,6 +278,7 @@ static struct g *galloc(size_t size)
         return NULL;
     }
     gp->stacksize = size;
+    stack_paint(gp);
     irq = arch_irq_save();
     gp->alllink = sched.allg;
     sched.allg = gp;
@@ -272,6 +300,8 @@ int tern_go_stack(void (*fn)(void *), void *arg, size_t stack)
     gp->fn = fn;
     gp->arg = arg;
     gp->switches = 0;
+    gp->preempts = 0;
+    gp->cpu_ns = 0;
     arch_context_init(&gp->ctx, gp->stack, gp->stacksize, goentry, gp);
     irq = arch_irq_save();
     gp->id = ++sched.nextid;
@@ -396,9 +426,15 @@ void sched_tick(void)
         }
     }
     if (m0.curg != NULL) {
+        uint32_t ns = 1000000000u / tern_tick_hz();
+
         canary_verify(m0.curg);
+        m0.curg->cpu_ns += ns;
+        sched.busy_ns += ns;
         if (slice_expired() && others_runnable(m0.p))
             arch_preempt_request();
+    } else {
+        sched.idle_ns += 1000000000u / tern_tick_hz();
     }
 }
 
@@ -421,6 +457,7 @@ void sched_preempted(void)
     if (cur != NULL && cur->state == G_RUNNING && others_runnable(m0.p) &&
         slice_expired()) {
         sched.preemptions++;
+        cur->preempts++;
         sched_ready(cur, false);
         schedule();
     }
@@ -492,6 +529,12 @@ static void dump(void)
                          (void *)((char *)gp->stack + gp->stacksize));
             if (gp == cur)
                 fatal_printf(" sp=%p", (void *)arch_sp());
+            else if (arch_context_sp(&gp->ctx) != 0)
+                fatal_printf(" used=%lu",
+                             (unsigned long)((uintptr_t)gp->stack +
+                                             gp->stacksize -
+                                             arch_context_sp(&gp->ctx)));
+            fatal_printf(" hiwat=%lu", (unsigned long)stack_hiwat(gp));
             fatal_printf(" created by goroutine %u\n\n", (unsigned)gp->parent);
         }
 }
@@ -505,6 +548,7 @@ static void reclaim_dead(void)
     while ((gp = *pp) != NULL) {
         if (gp->state == G_DEAD) {
             *pp = gp->alllink;
+            sched.allg_gen++;
             arch_stack_release(gp->stack, gp->stacksize);
             mm_stack_free(gp->stack);
             mm_free(gp);
@@ -513,6 +557,89 @@ static void reclaim_dead(void)
         }
     }
     sched.gfree = NULL;
+}
+
+static void ginfo(const struct g *gp, struct tern_goroutine *o)
+{
+    uintptr_t top = (uintptr_t)gp->stack + gp->stacksize;
+
+    o->id = gp->id;
+    o->parent = gp->parent;
+    o->state = state_name(gp);
+    o->fn = gp->fn;
+    o->stack_size = (uint32_t)(gp->stacksize - ARCH_STACK_GUARD);
+    uintptr_t sp = gp == m0.curg ? arch_sp() : arch_context_sp(&gp->ctx);
+
+    o->stack_used = sp != 0 ? (uint32_t)(top - sp) : 0;
+    o->cpu_ns = gp->cpu_ns;
+    o->switches = gp->switches;
+    o->preemptions = gp->preempts;
+}
+
+int tern_goroutines(struct tern_goroutine *out, int max)
+{
+    int n = 0;
+    unsigned long irq;
+    uint32_t gen;
+    struct g *gp;
+
+    if (max <= 0)
+        return 0;
+    if (m0.curg != NULL) { /* the caller: it cannot go away */
+        ginfo(m0.curg, &out[n]);
+        out[n++].stack_hiwat = stack_hiwat(m0.curg);
+    }
+    irq = arch_irq_save();
+    gen = sched.allg_gen;
+    gp = sched.allg;
+    /* One G at a time with interrupts masked; the list only grows at its
+     * head, and a G leaves it only in reclaim_dead, which bumps allg_gen:
+     * then the walk stops where it is. */
+    while (gp != NULL && n < max && gen == sched.allg_gen) {
+        struct g *next = gp->alllink;
+
+        if (gp != m0.curg && gp->state != G_DEAD) {
+            ginfo(gp, &out[n]);
+            arch_irq_restore(irq);
+            out[n].stack_hiwat = stack_hiwat(gp); /* O(stack), unmasked */
+            irq = arch_irq_save();
+            if (gen == sched.allg_gen)
+                n++;
+        }
+        gp = next;
+        arch_irq_restore(irq);
+        irq = arch_irq_save();
+    }
+    arch_irq_restore(irq);
+    return n;
+}
+
+void tern_sched_stats(struct tern_sched_stats *st)
+{
+    unsigned long irq = arch_irq_save();
+
+    st->goroutines = sched.ngoroutines;
+    st->runnable = runq_len(&p0) + (p0.runnext != NULL) + sched.runq_size;
+    st->switches = sched.switches;
+    st->preemptions = sched.preemptions;
+    st->idle_ns = sched.idle_ns;
+    st->busy_ns = sched.busy_ns;
+    arch_irq_restore(irq);
+}
+
+int tern_schedtrace(char *buf, size_t size)
+{
+    unsigned long irq = arch_irq_save();
+    unsigned idle = m0.curg == NULL;
+    unsigned globq = sched.runq_size, localq = runq_len(&p0);
+
+    arch_irq_restore(irq);
+    return tern_snprintf(buf, size,
+                         "SCHED %lums: gomaxprocs=1 idleprocs=%u threads=1 "
+                         "spinningthreads=0 needspinning=0 idlethreads=%u "
+                         "runqueue=%u [%u]",
+                         (unsigned long)(tern_nanotime() / 1000000), idle, idle,
+                         globq, localq);
 }
 
 void sched_stack_report(uintptr_t addr, uintptr_t sp)

@@ -61,6 +61,8 @@ struct g {
     struct tnode tn;     /* on the timer heap when sleeping */
     void *waitobj;       /* a select's record, while in WAIT_SELECT */
     uint32_t switches;   /* times it was switched in */
+    uint32_t preempts;   /* times preempted by the time slice */
+    uint64_t cpu_ns;     /* charged a tick period at every tick it runs */
 };
 
 struct p {
@@ -94,6 +96,9 @@ struct sched {
     uint64_t preemptions; /* of them, forced by the time slice */
     int64_t slice_ns;     /* the time slice */
     void *g0stack;        /* the idle loop's (TERN_G0_STACK bytes) */
+    uint64_t idle_ns;     /* ticks that found the M idle, in ns */
+    uint64_t busy_ns;     /* ticks that found a goroutine running, in ns */
+    uint32_t allg_gen;    /* bumped when reclaim_dead unlinks Gs */
 };
 
 extern struct sched sched;

@@ -50,4 +50,10 @@ struct arch_context {
 #define ARCH_STACK_GUARD 0u
 #endif
 
+/* The saved stack pointer of a parked context (arch/arch.h). */
+static inline uintptr_t arch_context_sp(const struct arch_context *c)
+{
+    return c->sp;
+}
+
 #endif /* ARCH_CORTEX_M_ARCH_INLINE_H */

@@ -81,18 +81,18 @@ static const char stack_overflow[] = "stack overflow";
 /* Where the ARMv7-M thread-stack guard was when the fault hit (the report
  * lifts it before reading the frame): a data access fault there is an
  * overflow of the running thread's stack. */
+#if defined(CM_V7M)
 static uint32_t guard_base, guard_on;
 
 static void guard_note(void)
 {
-#if defined(CM_V7M)
     if (MPU_TYPE != 0) {
         MPU_RNR = 1; /* as it always is: switch.S */
         guard_base = MPU_RBAR & ~0x1Fu;
         guard_on = MPU_RASR & 1u;
     }
-#endif
 }
+#endif
 
 /* The cause of a configurable fault; *addr receives the faulting data
  * address when the core recorded one. */
@@ -109,8 +109,10 @@ static const char *cause_of(uint32_t cfsr, uint32_t *addr, int *has_addr)
     if (cfsr & (CFSR_MSTKERR | CFSR_STKERR | CFSR_STKOF))
         return stack_overflow;
     if (cfsr & CFSR_DACCVIOL) {
+#if defined(CM_V7M)
         if (*has_addr && guard_on && *addr - guard_base < ARCH_STACK_GUARD)
             return stack_overflow;
+#endif
         if (*has_addr && *addr < NULL_GUARD_SIZE)
             return "invalid memory address or nil pointer dereference";
         return "invalid memory address (MPU violation)";
@@ -168,7 +170,7 @@ void arch_fault_report(uint32_t *frame, uint32_t exc_return, uint32_t *saved)
     if (probe_recover(frame, exc))
         return;
     fatal_begin();
-#if !defined(CM_V6M)
+#if defined(CM_V7M)
     guard_note();
 #endif
     /* The frame may sit in a thread stack's guard (an overflow faulted

@@ -12,7 +12,7 @@ BOARD_CPU_HZ := 16000000
 # Handlers run on the interrupt stack, so a goroutine's stack holds only
 # the 32-byte exception frame of an interrupt.
 STACK_SIZE := 768
-GO_STACK := 1536
+GO_STACK := 1024
 G0_STACK := 512
 PAGE_SIZE := 512
 SBRK_ARENA := 512

@@ -2,12 +2,15 @@
  * tests/target/sched_test.c - goroutines: spawn, exit, yield, sleep.
  * The test harness itself runs in goroutine 1 (main).
  */
+#include <string.h>
+
 #include "arch/arch.h"
 #include "kernel/time.h"
 #include "tests/harness/test.h"
 
-/* Small stacks (rounded up to pages), so that the microbit holds several (the
- * interrupt frames land on the running goroutine's stack too). */
+/* Small stacks (rounded up to pages), so that the microbit holds several.
+ * Interrupt handlers run on the interrupt stack: a goroutine's stack holds
+ * only an exception frame of theirs. */
 #define GSTACK 512
 
 static volatile int order[32];
@@ -160,4 +163,114 @@ TEST_DEATH(sched, blocking_in_an_interrupt_is_fatal,
     time_set_tick_hook(sleep_in_tick);
     for (;;)
         ;
+}
+
+/* --- observability: the goroutine snapshot, counters, schedtrace --- */
+
+static volatile int obs_stop;
+
+/* Uses about 600 bytes of stack, then waits on the channel it is given. */
+static void __attribute__((noinline)) deep_then_wait(void *arg)
+{
+    volatile char buf[600];
+    int v;
+
+    for (size_t i = 0; i < sizeof buf; i++)
+        buf[i] = (char)i;
+    tern_chan_recv(arg, &v);
+    (void)buf[0];
+}
+
+static const struct tern_goroutine *find(const struct tern_goroutine *g, int n,
+                                         uint32_t id)
+{
+    for (int i = 0; i < n; i++)
+        if (g[i].id == id)
+            return &g[i];
+    return NULL;
+}
+
+TEST(sched, goroutine_snapshot)
+{
+    struct tern_goroutine g[8];
+    const struct tern_goroutine *me, *it;
+    int id, n, one = 1;
+    tern_chan *c = tern_chan_make(sizeof(int), 0);
+
+    ASSERT_TRUE(c != NULL);
+    id = tern_go_stack(deep_then_wait, c, 1024);
+    ASSERT_TRUE(id > 0);
+    tern_yield(); /* it runs, fills its buffer, waits */
+    n = tern_goroutines(g, 8);
+    ASSERT_TRUE(n >= 2);
+    me = &g[0]; /* the caller first */
+    EXPECT_EQ(me->id, tern_goid());
+    EXPECT_TRUE(strcmp(me->state, "running") == 0);
+    EXPECT_TRUE(me->stack_used > 0 && me->stack_used <= me->stack_hiwat);
+    it = find(g, n, (uint32_t)id);
+    ASSERT_TRUE(it != NULL);
+    EXPECT_TRUE(strcmp(it->state, "chan receive") == 0);
+    EXPECT_TRUE(it->fn == deep_then_wait);
+    EXPECT_EQ(it->parent, tern_goid());
+    EXPECT_TRUE(it->stack_size >= 1024);
+    EXPECT_TRUE(it->stack_hiwat >= 600); /* its buffer, measured by paint */
+    EXPECT_TRUE(it->stack_hiwat <= it->stack_size);
+    EXPECT_TRUE(it->stack_used > 600 && it->stack_used <= it->stack_hiwat);
+    EXPECT_TRUE(it->switches >= 1);
+    tern_chan_send(c, &one);
+    tern_yield(); /* it returns */
+    EXPECT_TRUE(find(g, tern_goroutines(g, 8), (uint32_t)id) == NULL);
+    tern_chan_free(c);
+}
+
+static volatile uint32_t obs_spins;
+
+static void obs_spinner(void *arg)
+{
+    (void)arg;
+    while (!obs_stop)
+        obs_spins++;
+}
+
+TEST(sched, cpu_time_and_preemption_counters)
+{
+    struct tern_goroutine g[8];
+    struct tern_sched_stats a, b;
+    const struct tern_goroutine *s1, *s2;
+    int id1, id2, n;
+
+    obs_stop = 0;
+    tern_sched_stats(&a);
+    id1 = tern_go_stack(obs_spinner, NULL, GSTACK);
+    id2 = tern_go_stack(obs_spinner, NULL, GSTACK);
+    tern_sleep(50000000); /* 50 ms: the spinners share the CPU */
+    n = tern_goroutines(g, 8);
+    s1 = find(g, n, (uint32_t)id1);
+    s2 = find(g, n, (uint32_t)id2);
+    ASSERT_TRUE(s1 != NULL && s2 != NULL);
+    /* each had about half of 50 ms, in ticks; allow QEMU's jitter */
+    EXPECT_TRUE(s1->cpu_ns >= 10000000 && s2->cpu_ns >= 10000000);
+    EXPECT_TRUE(s1->cpu_ns + s2->cpu_ns <= 80000000);
+    EXPECT_TRUE(s1->preemptions >= 1 && s2->preemptions >= 1);
+    obs_stop = 1;
+    tern_sleep(2000000);
+    tern_sleep(20000000); /* alone: the CPU idles */
+    tern_sched_stats(&b);
+    EXPECT_TRUE(b.preemptions - a.preemptions >= 2);
+    EXPECT_TRUE(b.switches != a.switches);
+    EXPECT_TRUE(b.busy_ns - a.busy_ns >= 30000000);
+    EXPECT_TRUE(b.idle_ns - a.idle_ns >= 10000000);
+}
+
+TEST(sched, schedtrace_line)
+{
+    char line[160];
+    int n = tern_schedtrace(line, sizeof line);
+
+    EXPECT_TRUE(n > 0 && n < (int)sizeof line);
+    EXPECT_TRUE(strncmp(line, "SCHED ", 6) == 0);
+    EXPECT_TRUE(strstr(line, "ms: gomaxprocs=1 idleprocs=0 threads=1 ") !=
+                NULL);
+    EXPECT_TRUE(strstr(line, " runqueue=0 [") != NULL);
+    tern_printf("%s\n", line);
 }

@@ -15,5 +15,6 @@ size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
+char *strstr(const char *hay, const char *needle);
 
 #endif /* KERNEL_KLIBC_INCLUDE_STRING_H */
