@@ -146,6 +146,16 @@ void arch_irq_enable(void);
  */
 void arch_wait_irq(void);
 
+/*
+ * A software interrupt, for tests and benchmarks: arch_soft_irq() enters
+ * interrupt context at device priority at once (Cortex-M: SVC; x86:
+ * int $48) and runs the handler set by arch_soft_irq_set(), as if a device
+ * had interrupted that instruction.  Thread context, interrupts enabled
+ * (fatal otherwise).
+ */
+void arch_soft_irq_set(void (*fn)(void));
+void arch_soft_irq(void);
+
 /* Enable / disable one device interrupt line at the interrupt controller. */
 void arch_irq_line_enable(unsigned irq);
 void arch_irq_line_disable(unsigned irq);

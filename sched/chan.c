@@ -155,6 +155,8 @@ static void wake(struct sudog *sg, bool success, const tern_chan *c)
     if (sg->g->waitreason == WAIT_SELECT)
         timer_remove(m0.p, &sg->g->tn); /* its timeout, if it had one */
     sched_ready(sg->g, true);
+    if (arch_in_isr()) /* a handler's try-send or try-receive */
+        sched_isr_woke();
 }
 
 /* Park the running goroutine on q until woken.  Interrupts masked. */

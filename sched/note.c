@@ -26,6 +26,8 @@ void tern_note_wakeup(struct tern_note *n)
         sched.irqwaiters--;
         timer_remove(m0.p, &gp->tn);
         sched_ready(gp, true);
+        if (arch_in_isr())
+            sched_isr_woke();
     }
     arch_irq_restore(irq);
 }

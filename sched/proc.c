@@ -63,6 +63,14 @@
  * interrupts masked, and every such section is O(1) or O(log sleepers);
  * an interrupt handler may ready a G (sched_ready) but never park.
  *
+ * Interrupt wake-ups run at once.  A G that an interrupt readies (a note,
+ * a channel an interrupt handler feeds, a due timer) goes to runnext and
+ * the running G is preempted as soon as the handlers are done
+ * (sched_isr_woke), as an RTOS runs the task an ISR woke: interrupt to
+ * goroutine latency is a few hundred instructions (sched.irq_preempt),
+ * not a time slice.  The preempted G goes to the back of the run queue,
+ * as if it had yielded.
+ *
  * At a tick (sched_tick, interrupt context): every sleeper whose time has
  * come is readied; if the running G has had the CPU for a time slice
  * (10 ms by default, tern_set_timeslice) and another G is runnable, the
@@ -204,6 +212,14 @@ void sched_ready(struct g *gp, bool next)
     }
     if (!runq_put(pp, gp))
         globrunq_put(gp);
+}
+
+void sched_isr_woke(void)
+{
+    if (m0.curg != NULL) {
+        sched.wakepreempt = 1;
+        arch_preempt_request();
+    }
 }
 
 /*
@@ -423,6 +439,7 @@ void sched_tick(void)
                 }
             }
             sched_ready(gp, false);
+            sched_isr_woke();
         }
     }
     if (m0.curg != NULL) {
@@ -455,7 +472,8 @@ void sched_preempted(void)
     /* The request may be stale: the G it was meant for may have yielded
      * since, and this one just got the CPU. */
     if (cur != NULL && cur->state == G_RUNNING && others_runnable(m0.p) &&
-        slice_expired()) {
+        (sched.wakepreempt || slice_expired())) {
+        sched.wakepreempt = 0;
         sched.preemptions++;
         cur->preempts++;
         sched_ready(cur, false);

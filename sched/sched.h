@@ -99,6 +99,7 @@ struct sched {
     uint64_t idle_ns;     /* ticks that found the M idle, in ns */
     uint64_t busy_ns;     /* ticks that found a goroutine running, in ns */
     uint32_t allg_gen;    /* bumped when reclaim_dead unlinks Gs */
+    uint8_t wakepreempt;  /* an interrupt readied a G: preempt at once */
 };
 
 extern struct sched sched;
@@ -112,6 +113,11 @@ _Noreturn void sched_start(int (*main_fn)(void));
 /* Put gp on the current P's run queue (runnext if next).  Interrupts
  * masked; callable from interrupt context. */
 void sched_ready(struct g *gp, bool next);
+
+/* An interrupt handler readied a G: preempt the running one as soon as no
+ * handler is active, whatever its time slice.  Interrupt context,
+ * interrupts masked. */
+void sched_isr_woke(void);
 
 /* The tick: wake sleepers, account the time slice.  Interrupt context. */
 void sched_tick(void);

@@ -157,6 +157,7 @@ void arch_init(void)
     cmdline_fetch();
     set_prio(0xE000ED20, 24, CM_PRIO_TICK);   /* SysTick */
     set_prio(0xE000ED20, 16, CM_PRIO_SWITCH); /* PendSV */
+    set_prio(0xE000ED1C, 24, CM_PRIO_DEVICE); /* SVCall: arch_soft_irq */
 #if !defined(CM_V6M)
     SCB_CCR |= CCR_DIV_0_TRP;
     SCB_SHCSR |= SHCSR_MEMFAULTENA | SHCSR_BUSFAULTENA | SHCSR_USGFAULTENA;
@@ -174,6 +175,34 @@ void arch_irq_enable(void)
 void arch_wait_irq(void)
 {
     __asm__ volatile("dsb\n\twfi" ::: "memory");
+}
+
+/* arch_soft_irq: SVC, at device priority, so that it behaves as a device
+ * interrupt that arrives at that very instruction. */
+static void (*volatile soft_fn)(void) TERN_PRIVATE;
+
+void SVC_Handler(void);
+
+void SVC_Handler(void)
+{
+    if (soft_fn == NULL)
+        tern_panic("software interrupt without a handler");
+    soft_fn();
+}
+
+void arch_soft_irq_set(void (*fn)(void))
+{
+    soft_fn = fn;
+}
+
+void arch_soft_irq(void)
+{
+    uint32_t primask;
+
+    __asm__ volatile("mrs %0, primask" : "=r"(primask));
+    if (primask & 1u) /* SVC would escalate to HardFault */
+        tern_panic("arch_soft_irq with interrupts masked");
+    __asm__ volatile("svc #0" ::: "memory");
 }
 
 void arch_irq_line_enable(unsigned irq)

@@ -50,9 +50,11 @@ void arch_irq_enable(void)
     host_masked = 0;
 }
 
+static int host_isr_depth;
+
 bool arch_in_isr(void)
 {
-    return false;
+    return host_isr_depth != 0;
 }
 
 bool host_irq_masked(void)
@@ -141,6 +143,25 @@ void arch_context_init(struct arch_context *c, void *stack, size_t size,
     c->arg = arg;
     makecontext(&c->uc, (void (*)(void))context_start, 2,
                 (unsigned)(self >> 16 >> 16), (unsigned)self);
+}
+
+static void (*soft_fn)(void);
+
+void arch_soft_irq_set(void (*fn)(void))
+{
+    soft_fn = fn;
+}
+
+/* The host port has no interrupts: the handler runs inline, with the
+ * "in an interrupt handler" flag set. */
+void arch_soft_irq(void)
+{
+    unsigned long s = arch_irq_save();
+
+    host_isr_depth++;
+    soft_fn();
+    host_isr_depth--;
+    arch_irq_restore(s);
 }
 
 void arch_stack_release(void *stack, size_t size)

@@ -61,6 +61,9 @@ static void (*const irq_handlers[X86_NR_IRQ])(void) = {
 
 static uint64_t idt[X86_NR_VEC] TERN_PRIVATE;
 
+/* arch_soft_irq's handler. */
+static void (*volatile soft_fn)(void) TERN_PRIVATE;
+
 /* Set by the tick, taken at the end of the outermost interrupt. */
 static volatile bool preempt_pending;
 
@@ -99,6 +102,14 @@ void x86_trap(struct x86_frame *f)
         isr.depth++;
         fault_report(f);
     }
+    if (f->vector == X86_VEC_SOFT) {
+        isr.depth++;
+        if (soft_fn == NULL)
+            tern_panic("software interrupt without a handler");
+        soft_fn();
+        isr.depth--;
+        goto out;
+    }
     irq = f->vector - X86_IRQ_BASE;
     if ((irq == 7 || irq == 15) && !pic_in_service(irq)) {
         if (irq == 15)
@@ -112,6 +123,7 @@ void x86_trap(struct x86_frame *f)
     pic_eoi(irq);
     isr.irq = outer;
     isr.depth--;
+out:
     /* The end of the outermost interrupt is the preemption point: the
      * interrupted thread calls the scheduler from here, on its own stack,
      * interrupts still off; it returns through this frame's iret when it
@@ -120,6 +132,21 @@ void x86_trap(struct x86_frame *f)
         preempt_pending = false;
         sched_preempted();
     }
+}
+
+void arch_soft_irq_set(void (*fn)(void))
+{
+    soft_fn = fn;
+}
+
+void arch_soft_irq(void)
+{
+    unsigned long flags = arch_irq_save();
+
+    arch_irq_restore(flags);
+    if (!(flags & 0x200u)) /* IF */
+        tern_panic("arch_soft_irq with interrupts masked");
+    __asm__ volatile("int $48" ::: "memory");
 }
 
 void arch_preempt_request(void)

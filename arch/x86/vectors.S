@@ -1,7 +1,8 @@
 /*
  * void x86_trap(struct x86_frame *f);    called by every entry stub here
  *
- * One stub per IDT vector 0..47 (CPU exceptions 0..31, PIC IRQs 32..47),
+ * One stub per IDT vector 0..48 (CPU exceptions 0..31, PIC IRQs 32..47,
+ * the software interrupt 48 of arch_soft_irq),
  * listed in x86_vectors[] for trap_init.  Each is reached through an
  * interrupt gate, so IF is clear on entry; in ring 0 the CPU pushed
  * EFLAGS, CS, EIP and, for vectors 8, 10-14, 17, 21, 29 and 30, an error
@@ -38,7 +39,7 @@ x86_vector_\n:
 	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23
 	stub	\n
 	.endr
-	.irp n, 24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+	.irp n, 24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48
 	stub	\n
 	.endr
 
@@ -76,7 +77,7 @@ x86_vectors:
 	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23
 	.long	x86_vector_\n
 	.endr
-	.irp n, 24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+	.irp n, 24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48
 	.long	x86_vector_\n
 	.endr
 	.size x86_vectors, . - x86_vectors

@@ -109,7 +109,8 @@ void gdt_init(void);
 #define X86_NR_EXC   32 /* CPU exceptions: vectors 0..31 */
 #define X86_IRQ_BASE 32
 #define X86_NR_IRQ   16
-#define X86_NR_VEC   (X86_IRQ_BASE + X86_NR_IRQ)
+#define X86_VEC_SOFT (X86_IRQ_BASE + X86_NR_IRQ) /* arch_soft_irq: int $48 */
+#define X86_NR_VEC   (X86_VEC_SOFT + 1)
 
 /*
  * The frame every entry stub builds on the interrupted stack, lowest
