@@ -10,9 +10,9 @@
  * kept by hand.  EXPECT_* record a failure with file and line and go on;
  * ASSERT_* record it and return from the test.  A death test must end the
  * program with a fatal report containing "fatal error: <message>" and the
- * fatal exit status; the normal run lists death tests ("DEATH s.n: msg")
- * and a runner boots them one at a time (tools/run-tests on targets, a
- * fork per test on the host).
+ * fatal exit status (and whatever test_expect_output announced); the
+ * normal run lists death tests ("DEATH s.n: msg") and a runner boots them
+ * one at a time (tools/run-tests on targets, a fork per test on the host).
  *
  * Output, one line per test:  PASS s.n | FAIL s.n: why | SKIP s.n: why
  * and a closing "SUMMARY passed=P failed=F skipped=S death=D".
@@ -50,6 +50,16 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 
 /* Failures recorded so far by the running test. */
 int test_failures(void);
+
+/*
+ * In a death test, before it dies: the run's output must also show this
+ * text (printf-style) on a line of its own making, e.g. the goroutine a
+ * fatal report has to name.  Prints "EXPECT-OUTPUT <text>"; the death
+ * runners (tools/run-tests, tests/host/main.c) fail the test unless the
+ * text occurs again on another line.
+ */
+void test_expect_output(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
 
 #define EXPECT_TRUE(c)                                                         \
     ((c) ? (void)0 : test_fail(__FILE__, __LINE__, "expected %s", #c))
