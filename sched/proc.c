@@ -99,6 +99,8 @@ _Static_assert(TERN_GO_STACK >= ARCH_STACK_GUARD + 256,
 #ifndef TERN_G0_STACK
 #define TERN_G0_STACK 1024
 #endif
+_Static_assert(TERN_G0_STACK >= ARCH_STACK_GUARD + 256,
+               "the idle loop's stack must hold the guard and more");
 
 /* The lowest usable byte of a goroutine's stack, above the arch's guard. */
 static inline volatile uint32_t *stack_lo(const struct g *gp)
