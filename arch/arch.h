@@ -47,12 +47,13 @@
  * yielding one, and there is one shape of saved context.
  *
  * Thread stacks.  Once the scheduler starts (arch_thread_start), thread
- * code runs on stacks from mm and interrupt handlers on the boot stack:
- * on Cortex-M threads use the process stack pointer (PSP) and handlers
+ * code runs on stacks from mm.  On Cortex-M interrupt handlers run on the
+ * boot stack: threads use the process stack pointer (PSP) and handlers
  * the main one (MSP), so a goroutine's stack holds only the 8-word
  * exception frame (26 words with FP state) of an interrupt, never the
  * handler's own frames, and a fault handler always has a sound stack.
- * Each context carries its stack's overflow check, switched with it:
+ * Each stack has an overflow check, armed by arch_context_init (on
+ * Cortex-M carried by the context and switched with it):
  *   ARMv8-M   PSPLIM = the stack's bottom: any SP move below it faults
  *             (STKOF), however large the frame.
  *   ARMv7-M   an MPU region (no access) over the lowest ARCH_STACK_GUARD
@@ -60,7 +61,17 @@
  *             guard can jump it (then only the scheduler's canary, best
  *             effort, remains).  Without an MPU (arch_caps) only the
  *             canary.
- *   x86       see arch/x86: a non-present guard page.
+ *   x86       the lowest page (ARCH_STACK_GUARD = 4096) taken out of the
+ *             page tables while the stack has a context, so any access
+ *             there faults; ESP running into it makes a double fault,
+ *             reported from a task of its own.  The image is built with
+ *             -fstack-clash-protection (where the compiler has it), so a
+ *             frame larger than a page touches each page as it grows and
+ *             cannot jump the guard (code built without it, or assembly,
+ *             could).  Interrupt handlers run on the interrupted stack,
+ *             so thread stacks keep room for them (boards/pc: 4 KiB
+ *             usable by default); CPU exceptions are reported on a stack
+ *             of their own.  See arch/x86/context.c.
  *   ARMv6-M   nothing in hardware: the scheduler's canary.
  * A stack overflow is reported as "fatal error: stack overflow" plus the
  * scheduler's line naming the goroutine, its SP and its limit
@@ -179,9 +190,12 @@ struct arch_context;
 
 /*
  * Make c a context that, when first switched to, runs fn(arg) on the
- * stack [stack, stack + size) (8-byte aligned, at least 256 bytes).  fn
- * must never return: returning is a fatal error ("context entry
- * returned").  O(1).
+ * stack [stack, stack + size) (8-byte aligned, at least ARCH_STACK_GUARD
+ * + 256 bytes; aligned to ARCH_STACK_GUARD where it is not 0: x86 a page,
+ * fatal otherwise), and arm the stack's guard.  Building a context again
+ * on the same stack (a reused goroutine stack) is allowed: arming is
+ * idempotent.  fn must never return: returning is a fatal error ("context
+ * entry returned").  O(1).
  */
 void arch_context_init(struct arch_context *c, void *stack, size_t size,
                        void (*fn)(void *), void *arg);
@@ -192,7 +206,9 @@ void arch_context_init(struct arch_context *c, void *stack, size_t size,
 
 /*
  * Undo what arch_context_init armed on [stack, stack + size) (x86: the
- * guard page goes back into the map) before the stack is freed.  O(1).
+ * guard page goes back into the map) before the stack is freed: the
+ * memory must be plain memory again.  Once, however many contexts were
+ * built on the stack; no context may run on it afterwards.  O(1).
  */
 void arch_stack_release(void *stack, size_t size);
 

@@ -44,15 +44,14 @@
  * runnext, then the local ring, then the global queue.
  *
  * Stacks: each goroutine's stack is a stack span from mm (whole pages;
- * GO_STACK bytes by default, per goroutine on request), with a canary at
- * its bottom checked at every switch away and every tick: best effort (it
- * finds an overflow after the fact, if the overflow wrote the canary and
- * did not crash first).  ARMv8-M also loads each context's stack limit
- * into MSPLIM, so an overflow faults at once.  Goroutines run on the main
- * stack pointer (MSP) on Cortex-M, so interrupt frames land on the running
- * goroutine's stack: a goroutine stack needs room for the deepest handler
- * (a few hundred bytes).  Moving goroutines to PSP, the MPU guard region
- * (ARMv7-M) and guard pages (x86) are the scheduler issue's next steps.
+ * GO_STACK bytes by default, per goroutine on request), the arch's guard
+ * (ARCH_STACK_GUARD bytes) at its bottom and a canary just above it,
+ * checked at every switch away and every tick: best effort (it finds an
+ * overflow after the fact, if the overflow wrote the canary and did not
+ * crash first).  Under the canary, the hardware's check, armed by
+ * arch_context_init and undone by arch_stack_release before reclaim_dead
+ * frees the stack: PSPLIM (ARMv8-M), an MPU guard region (ARMv7-M), a
+ * guard page (x86); see arch/arch.h, "Thread stacks".
  *
  * Deadlock: when the idle loop finds nothing runnable, no sleeper on the
  * timer heap and no goroutine parked on an interrupt-fed channel, yet
@@ -107,6 +106,8 @@ _Static_assert(TERN_GO_STACK >= ARCH_STACK_GUARD + 256,
 #ifndef TERN_G0_STACK
 #define TERN_G0_STACK 1024
 #endif
+_Static_assert(TERN_G0_STACK >= ARCH_STACK_GUARD + 256,
+               "the idle loop's stack must hold the guard and more");
 
 /* The lowest usable byte of a goroutine's stack, above the arch's guard. */
 static inline volatile uint32_t *stack_lo(const struct g *gp)

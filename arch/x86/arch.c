@@ -10,7 +10,9 @@
  *   trap.c       the IDT; the dispatcher; irqN_handler routing
  *   vectors.S    the entry stubs building struct x86_frame
  *   pic.c        the 8259 pair: remap, masks, EOI, IRR / ISR
- *   paging.c     the identity map: null guard, stack guard, read-only text
+ *   context.c    new contexts; arming and releasing a stack's guard page
+ *   switch.S     arch_context_switch
+ *   paging.c     the identity map: null guard, stack guards, read-only text
  *   fault.c      fatal reports for CPU exceptions
  *   arch.c       this file: masking, atomics, caps, exit
  *
@@ -23,6 +25,11 @@
  *                                           shadow makes the pair atomic)
  *   atomics       LDREX/STREX or PRIMASK    lock cmpxchg, lock xadd
  *   null guard    MPU region                absent page 0
+ *   stack check   PSPLIM (v8-M), an MPU     an absent page at the bottom
+ *                 region (v7-M), switched   of every thread stack, absent
+ *                 with the context          while the stack has a context
+ *   handlers on   MSP                       the interrupted stack; faults
+ *                                           on their own (vectors.S, gdt.c)
  *   divide by 0   CCR.DIV_0_TRP             always traps (#DE)
  *   unaligned     CCR.UNALIGN_TRP           never traps in ring 0
  *   exit          semihosting               isa-debug-exit, port 0xf4
@@ -51,7 +58,8 @@ void arch_init(void)
 
 unsigned arch_caps(void)
 {
-    return ARCH_CAP_NULL_GUARD | ARCH_CAP_DIV0_TRAP | ARCH_CAP_EXCLUSIVES;
+    return ARCH_CAP_NULL_GUARD | ARCH_CAP_DIV0_TRAP | ARCH_CAP_EXCLUSIVES |
+           ARCH_CAP_STACK_GUARD;
 }
 
 bool arch_trap_unaligned(bool on)

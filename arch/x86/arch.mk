@@ -14,6 +14,17 @@ GDB := gdb-multiarch
 ARCH_CFLAGS := -m32 -march=i686 -mgeneral-regs-only -DTERN_NO_FLOAT -ffreestanding \
 	-fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
 	-DX86_CPU_NAME='"$(CPU_NAME)"'
+# -fstack-clash-protection: a frame larger than a page is allocated a page
+# at a time, each page touched as ESP reaches it, so an overflowing frame
+# faults in the 4 KiB guard page below every thread stack instead of
+# jumping it into whatever lies below (arch/x86/context.c).  Used when the
+# compiler has it for -m32 (GCC 8 and later); X86_STACK_CLASH tells the
+# tests that need it.
+X86_STACK_CLASH := $(shell echo 'void f(void);' | $(CC) -m32 -fstack-clash-protection \
+	-Werror -x c -S -o /dev/null - 2>/dev/null && echo yes)
+ifeq ($(X86_STACK_CLASH),yes)
+ARCH_CFLAGS += -fstack-clash-protection -DX86_STACK_CLASH=1
+endif
 ARCH_SRCS := arch/x86/boot.S arch/x86/start.c arch/x86/multiboot.c \
 	arch/x86/context.c arch/x86/switch.S \
 	arch/x86/gdt.c arch/x86/trap.c arch/x86/vectors.S arch/x86/pic.c \

@@ -29,7 +29,11 @@ struct arch_context {
     uintptr_t sp;
 };
 
-#define ARCH_STACK_GUARD 0u /* bytes; see arch/arch.h */
+/* The guard at the bottom of every thread stack: one page, out of the map
+ * while a context is armed on the stack (context.c, paging.c).  A stack
+ * is page-aligned.  -fstack-clash-protection (arch.mk) makes every frame
+ * larger than a page touch each page it spans, so no frame jumps it. */
+#define ARCH_STACK_GUARD 4096u /* bytes; see arch/arch.h */
 
 /* The saved stack pointer of a parked context (arch/arch.h). */
 static inline uintptr_t arch_context_sp(const struct arch_context *c)

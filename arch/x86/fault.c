@@ -10,7 +10,10 @@
  *   #UD                      undefined instruction (also __builtin_trap)
  *   #PF, CR2 < 4096          invalid memory address or nil pointer
  *                            dereference (the null guard, paging.c)
- *   #PF / #DF, CR2 in the    stack overflow
+ *   #PF, CR2 in a stack      stack overflow
+ *   guard page
+ *   #DF, CR2 or the          stack overflow
+ *   faulting ESP in a
  *   stack guard page
  *   other #PF                invalid memory address (page fault)
  *   #GP / #SS / #DF          general protection fault / stack fault /
@@ -19,20 +22,28 @@
  *   anything else            CPU exception N
  *
  * then "[<mnemonic> err=... addr=... eip=...]" (addr only when CR2 means
- * something) and every register.  A double fault arrives through its own
- * task (gdt.c): the faulting registers are then those the CPU saved in
- * the boot task's TSS.
+ * something), for a stack overflow the scheduler's line naming the
+ * goroutine whose guard was hit, its SP and its limit
+ * (sched_stack_report), and every register.
+ *
+ * Stack overflows.  A guard page (paging.c: the boot stack's, or the
+ * lowest page of a thread stack) is hit two ways.  Usually ESP itself has
+ * run into it: the CPU cannot push the #PF frame on that stack, which
+ * makes a double fault, and #DF arrives through its own task (gdt.c), the
+ * faulting registers saved in the boot task's TSS; CR2 is the address of
+ * the page fault that could not be delivered.  Or an access from above
+ * lands in a guard while ESP is still sound: a plain #PF.  Either report
+ * runs on a stack of its own (the double-fault task's, or x86_exc_stack
+ * in vectors.S), never on the one that overflowed.
  */
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/arch.h"
 #include "arch/x86/x86.h"
 #include "kernel/panic.h"
 
 #define NULL_GUARD_SIZE 4096u
-#define PAGE            4096u
-
-extern char __stack_guard[];
 
 static const char *const mnemonics[] = {
     "#DE", "#DB",  "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",
@@ -40,15 +51,13 @@ static const char *const mnemonics[] = {
     "#MF", "#AC",  "#MC", "#XM", "#VE", "#CP",
 };
 
-static bool in_stack_guard(uint32_t addr)
-{
-    uintptr_t guard = (uintptr_t)__stack_guard;
+static const char stack_overflow[] = "stack overflow";
 
-    return addr >= guard && addr < guard + PAGE;
-}
-
-/* The cause; *show_addr says whether CR2 belongs to this fault. */
-static const char *cause_of(unsigned vector, uint32_t cr2, bool *show_addr)
+/* The cause; *show_addr says whether CR2 belongs to this fault.  For a
+ * stack overflow, *guard is the address in the guard (CR2, or the
+ * faulting ESP). */
+static const char *cause_of(unsigned vector, uint32_t cr2, uint32_t esp,
+                            bool *show_addr, uint32_t *guard)
 {
     *show_addr = false;
     switch (vector) {
@@ -62,13 +71,20 @@ static const char *cause_of(unsigned vector, uint32_t cr2, bool *show_addr)
         *show_addr = true;
         if (cr2 < NULL_GUARD_SIZE)
             return "invalid memory address or nil pointer dereference";
-        if (in_stack_guard(cr2))
-            return "stack overflow";
+        if (paging_is_guard(cr2)) {
+            *guard = cr2;
+            return stack_overflow;
+        }
         return "invalid memory address (page fault)";
     case X86_VEC_DF:
-        if (in_stack_guard(cr2)) {
+        if (paging_is_guard(cr2)) {
             *show_addr = true;
-            return "stack overflow";
+            *guard = cr2;
+            return stack_overflow;
+        }
+        if (paging_is_guard(esp)) {
+            *guard = esp;
+            return stack_overflow;
         }
         return "double fault";
     case X86_VEC_GP:
@@ -83,8 +99,9 @@ static const char *cause_of(unsigned vector, uint32_t cr2, bool *show_addr)
 static _Noreturn void report(const struct x86_frame *f, uint32_t esp)
 {
     uint32_t cr2 = read_cr2();
+    uint32_t guard = 0;
     bool show_addr;
-    const char *cause = cause_of(f->vector, cr2, &show_addr);
+    const char *cause = cause_of(f->vector, cr2, esp, &show_addr, &guard);
     int irq = trap_current_irq();
 
     if (cause != NULL)
@@ -99,6 +116,8 @@ static _Noreturn void report(const struct x86_frame *f, uint32_t esp)
     if (show_addr)
         fatal_printf(" addr=0x%08lx", (unsigned long)cr2);
     fatal_printf(" eip=0x%08lx]\n", (unsigned long)f->eip);
+    if (cause == stack_overflow)
+        sched_stack_report(guard, esp);
     fatal_printf("eax 0x%08lx ebx 0x%08lx ecx 0x%08lx edx 0x%08lx\n",
                  (unsigned long)f->eax, (unsigned long)f->ebx,
                  (unsigned long)f->ecx, (unsigned long)f->edx);

@@ -5,9 +5,10 @@
  * and a data descriptor covering 4 GiB, and two task-state segments.
  *
  * Why tasks at all: a stack overflow runs ESP into the unmapped guard
- * page below the stack (paging.c).  The CPU then cannot push the #PF
- * frame either, which makes a double fault, and a #DF delivered on the
- * same dead stack would reset the machine (triple fault) with no report.
+ * page below the stack (the boot stack's, or a goroutine's: paging.c).
+ * The CPU then cannot push the #PF frame either, which makes a double
+ * fault, and a #DF delivered on the same dead stack would reset the
+ * machine (triple fault) with no report.
  * Vector 8 is therefore a task gate: the CPU saves every register of the
  * faulting code in the boot task's TSS (gdt_tss, loaded in TR here), and
  * switches to the double-fault task, which starts at x86_df_entry on a

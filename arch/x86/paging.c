@@ -1,108 +1,153 @@
 /*
- * arch/x86/paging.c - the identity map, the null guard and the stack guard.
+ * arch/x86/paging.c - the identity map, the null guard and the stack
+ * guards.
  *
  * Tern uses paging for protection only: every virtual address maps to
- * the same physical address.  Two-level 32-bit paging (no PAE):
+ * the same physical address.  Two-level 32-bit paging (no PAE), 4 KiB
+ * pages throughout:
  *
- *   0 .. 4 MiB        one page table of 4 KiB pages, because this is
- *                     where the holes are:
- *     page 0          absent: the null guard (a nil dereference, or a
+ *   page 0            absent: the null guard (a nil dereference, or a
  *                     field of a nil struct, is a #PF with CR2 < 4096)
- *     low memory      read/write (multiboot information, VGA, BIOS)
- *     text, rodata    read-only (CR0.WP makes ring 0 honour it), so a
+ *   low memory        read/write (multiboot information, VGA, BIOS)
+ *   text, rodata      read-only (CR0.WP makes ring 0 honour it), so a
  *                     store to a string literal faults as on flash
- *     guard page      absent: the page below the stack (linker/x86.ld);
- *                     running off the stack faults instead of writing
- *                     into rodata (see gdt.c for how that fault is
- *                     reported)
- *     the rest        read/write: stack, data, bss, private, heap
- *   4 MiB .. RAM end  4 MiB pages (CR4.PSE), read/write
+ *   boot stack guard  absent: the page below the boot stack
+ *                     (linker/x86.ld), so running off it faults instead
+ *                     of writing into rodata
+ *   the rest          read/write: boot stack, data, bss, private, heap
+ *   page tables       read/write, at the top of RAM, outside the heap
+ *   thread stack      absent while a context is armed on the stack: the
+ *   guards            lowest page of every goroutine stack and of the
+ *                     idle loop's (paging_set_present, from context.c)
  *
- * The image must lie in the first 4 MiB (linker/x86.ld asserts it).  RAM
- * end comes from the loader (multiboot.c); the heap ends there.  Without
- * PSE, or without a RAM size from the loader, only the first 4 MiB are
- * mapped and x86_ram_end() says so.  Accessed / dirty bits are never
- * read; the TLB is never flushed because the map never changes.
+ * How a stack overflow into a guard is reported: fault.c and gdt.c.
  *
- * The tables are runtime metadata: they live in the private segment,
- * zeroed at reset, 8 KiB in all.
+ * Why 4 KiB pages everywhere.  A goroutine stack is a span anywhere in
+ * the heap, and its guard is its lowest page, so every heap page must be
+ * one that can be taken out of the map alone.  The page tables for all of
+ * RAM cost 1/1024 of it (32 KiB of QEMU's 32 MiB); paging_init takes them
+ * from the top of RAM before the heap is laid out, and x86_ram_end() (the
+ * heap's end) is where they begin.  Indexed from address 0 they form one
+ * flat array of entries, so a page's entry is ptes[addr / 4096].
+ * Rejected: 4 MiB pages (CR4.PSE) above the image, split into a table
+ * when a guard first lands in one.  Fewer TLB misses on hardware, but a
+ * split path and a pool of tables to split into (as large as the flat
+ * array, to be safe); QEMU's software TLB is per 4 KiB page anyway.
+ *
+ * Entries.  A present entry is read/write except text and rodata.  An
+ * absent entry with the write bit is a stack guard (the boot stack's or a
+ * thread stack's): paging_set_present only flips the present bit of a
+ * read/write page, and paging_is_guard recognises that state.  An absent
+ * entry without it is the null page or beyond the end of RAM.  Accessed /
+ * dirty bits are never read.  A change is followed by invlpg of the page
+ * (one CPU: no other TLB to shoot down); the rest of the map never
+ * changes.
+ *
+ * Without a RAM size from the loader, only the first 4 MiB (where the
+ * image is) are mapped and x86_ram_end() says so.  The page directory is
+ * runtime metadata in the private segment, zeroed at reset.
  */
-#include <cpuid.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arch/x86/x86.h"
 #include "tern.h"
 
-#define PAGE           4096u
-#define BIG_PAGE       0x400000u   /* 4 MiB */
-#define MAP_LIMIT      0xFFC00000u /* the last 4 MiB stay unmapped */
-#define PTE_PRESENT    0x001u
-#define PTE_WRITE      0x002u
-#define PDE_BIG        0x080u /* a 4 MiB page */
-#define CPUID1_EDX_PSE (1u << 3)
+#define PAGE        4096u
+#define TABLE_SPAN  0x400000u   /* bytes one page table maps: 4 MiB */
+#define MAP_LIMIT   0xFFC00000u /* the last 4 MiB stay unmapped */
+#define PTE_PRESENT 0x001u
+#define PTE_WRITE   0x002u
 
-extern char __text_start[], __stack_guard[];
+extern char __text_start[], __stack_guard[], __heap_start[];
 
-/* The page directory and the page table of the first 4 MiB. */
+static uint32_t dir[1024] __attribute__((aligned(PAGE))) TERN_PRIVATE;
+
+/* set once by paging_init: */
 static struct {
-    uint32_t dir[1024];
-    uint32_t low[1024];
-} pt __attribute__((aligned(PAGE))) TERN_PRIVATE;
-
-static uintptr_t ram_end TERN_PRIVATE;
-
-static bool cpu_has_pse(void)
-{
-    unsigned a, b, c, d;
-
-    return __get_cpuid(1, &a, &b, &c, &d) && (d & CPUID1_EDX_PSE);
-}
+    uint32_t *ptes; /* entry of page n at ptes[n], n < npages */
+    uint32_t npages;
+    uintptr_t end; /* one past the last byte for the heap: the tables */
+} map TERN_PRIVATE;
 
 void paging_init(void)
 {
     uintptr_t ro_start = (uintptr_t)__text_start;
+    uintptr_t ro_end = (uintptr_t)__stack_guard; /* rodata ends there */
     uintptr_t guard = (uintptr_t)__stack_guard;
-    uintptr_t ro_end = guard;
     uint64_t end = multiboot_ram_end();
-    bool pse = cpu_has_pse();
-    uint32_t cr0, cr4;
+    uint32_t ntables, cr0;
+    uintptr_t tables;
 
     if (end == 0)
-        end = BIG_PAGE; /* no size from the loader: the image's 4 MiB */
-    if (!pse && end > BIG_PAGE)
-        end = BIG_PAGE;
+        end = TABLE_SPAN; /* no size from the loader: the image's 4 MiB */
     if (end > MAP_LIMIT)
         end = MAP_LIMIT;
+    end &= ~(uint64_t)(PAGE - 1);
+    ntables = (uint32_t)((end + TABLE_SPAN - 1) / TABLE_SPAN);
+    tables = (uintptr_t)end - ntables * PAGE;
+    if (tables < (uintptr_t)__heap_start)
+        tern_panic("RAM too small for the page tables");
 
-    for (uintptr_t i = 1; i < 1024; i++) {
-        uintptr_t a = i * PAGE;
+    /* Paging is off: the tables are written where they are. */
+    map.ptes = (uint32_t *)tables;
+    map.npages = (uint32_t)(end / PAGE);
+    map.end = tables;
+    memset(map.ptes, 0, ntables * PAGE);
+    for (uint32_t n = 1; n < map.npages; n++) {
+        uintptr_t a = (uintptr_t)n * PAGE;
 
-        if (a == guard)
-            continue;
-        pt.low[i] = a | PTE_PRESENT;
-        if (a < ro_start || a >= ro_end)
-            pt.low[i] |= PTE_WRITE;
+        if (a >= ro_start && a < ro_end)
+            map.ptes[n] = a | PTE_PRESENT;
+        else if (a == guard)
+            map.ptes[n] = a | PTE_WRITE; /* a stack guard: absent */
+        else
+            map.ptes[n] = a | PTE_PRESENT | PTE_WRITE;
     }
-    pt.dir[0] = (uint32_t)(uintptr_t)pt.low | PTE_PRESENT | PTE_WRITE;
-    for (uint64_t a = BIG_PAGE; a < end; a += BIG_PAGE)
-        pt.dir[a / BIG_PAGE] = (uint32_t)a | PDE_BIG | PTE_PRESENT | PTE_WRITE;
-    ram_end = (uintptr_t)end;
+    for (uint32_t i = 0; i < ntables; i++)
+        dir[i] = (uint32_t)(tables + i * PAGE) | PTE_PRESENT | PTE_WRITE;
 
-    __asm__ volatile("mov %0, %%cr3" : : "r"(pt.dir) : "memory");
-    if (pse) {
-        __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
-        __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | CR4_PSE) : "memory");
-    }
+    __asm__ volatile("mov %0, %%cr3" : : "r"(dir) : "memory");
     __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
     __asm__ volatile("mov %0, %%cr0" : : "r"(cr0 | CR0_PG | CR0_WP) : "memory");
 }
 
+/* The entry of the read/write page at page, or fatal. */
+static uint32_t *rw_pte(uintptr_t page)
+{
+    uint32_t n = (uint32_t)(page / PAGE);
+
+    if ((page & (PAGE - 1)) != 0 || n == 0 || n >= map.npages ||
+        !(map.ptes[n] & PTE_WRITE))
+        tern_panic("stack guard: not a read/write page");
+    return &map.ptes[n];
+}
+
+void paging_set_present(uintptr_t page, bool present)
+{
+    uint32_t *pte = rw_pte(page);
+    uint32_t v = present ? *pte | PTE_PRESENT : *pte & ~PTE_PRESENT;
+
+    if (v == *pte)
+        return; /* already so: re-arming a reused stack costs nothing */
+    *pte = v;
+    __asm__ volatile("invlpg (%0)" : : "r"(page) : "memory");
+}
+
+bool paging_is_guard(uintptr_t addr)
+{
+    uint32_t n = (uint32_t)(addr / PAGE);
+
+    return n < map.npages &&
+           (map.ptes[n] & (PTE_PRESENT | PTE_WRITE)) == PTE_WRITE;
+}
+
 uint32_t paging_root(void)
 {
-    return (uint32_t)(uintptr_t)pt.dir;
+    return (uint32_t)(uintptr_t)dir;
 }
 
 uintptr_t x86_ram_end(void)
 {
-    return ram_end;
+    return map.end;
 }

@@ -8,7 +8,8 @@
  * fault, is a task gate (see gdt.c).  Vectors past 47 are outside the IDT
  * limit: an `int` to one of them is a #GP, reported like any fault.
  *
- * x86_trap, for an exception: a fatal report (fault.c).  For PIC line n:
+ * x86_trap, for an exception: a fatal report (fault.c), on the exception
+ * stack (vectors.S), not on the faulting one.  For PIC line n:
  *
  *   1. a spurious IRQ 7 or 15 (the line dropped before the CPU took it;
  *      its ISR bit is clear) is ignored; for 15 the master, which did see

@@ -15,6 +15,14 @@
  * code.  Segment registers are not saved: everything runs with the same
  * flat ring-0 selectors.
  *
+ * A device IRQ runs x86_trap on the interrupted stack.  A CPU exception
+ * (vector < 32, always a fatal report: x86_trap never returns from one)
+ * runs it on x86_exc_stack instead, whatever the faulting stack had left:
+ * a page fault in a stack's guard may come with ESP a few bytes above it
+ * (fault.c).  The frame stays where the CPU pushed it.  A fault during
+ * such a report, already on x86_exc_stack, stays on it (the report then
+ * ends at once, kernel/panic.c).
+ *
  * void x86_df_entry(void);    the double-fault task (see gdt.c)
  *
  * Entered by a task switch through the task gate of vector 8, on its own
@@ -22,6 +30,8 @@
  * fault_double(), which reads the faulting state from the boot task's TSS
  * and never returns.
  */
+#define EXC_STACK_SIZE 4096 /* a fatal report's deepest path, with room */
+
 	.text
 
 	.macro stub n
@@ -49,7 +59,14 @@ x86_trap_entry:
 	pushal
 	cld
 	movl	%esp, %ebx	/* the frame; ebx is callee-saved */
-	andl	$-16, %esp
+	cmpl	$32, 32(%ebx)	/* the vector: a CPU exception? */
+	jae	1f
+	movl	%esp, %eax
+	subl	$x86_exc_stack, %eax
+	cmpl	$EXC_STACK_SIZE, %eax
+	jb	1f		/* already on the exception stack */
+	movl	$x86_exc_stack + EXC_STACK_SIZE, %esp
+1:	andl	$-16, %esp
 	subl	$12, %esp
 	pushl	%ebx
 	call	x86_trap
@@ -69,6 +86,14 @@ x86_df_entry:
 	hlt
 	jmp	1b
 	.size x86_df_entry, . - x86_df_entry
+
+	/* Runtime metadata: in the private segment, zeroed at reset. */
+	.section .tern_private, "aw", @nobits
+	.balign 16
+	.type x86_exc_stack, @object
+x86_exc_stack:
+	.skip	EXC_STACK_SIZE
+	.size x86_exc_stack, . - x86_exc_stack
 
 	.section .rodata
 	.balign 4

@@ -181,15 +181,27 @@ const char *multiboot_cmdline(void);
  * loader reported it (0 if it did not). */
 uint64_t multiboot_ram_end(void);
 
-/* Identity-map RAM with the null page and the stack guard page absent,
- * the image's text and rodata read-only; turn paging on.  arch_init. */
+/* Identity-map RAM in 4 KiB pages with the null page and the boot
+ * stack's guard page absent, the image's text and rodata read-only, the
+ * page tables at the top of RAM; turn paging on.  arch_init. */
 void paging_init(void);
 
 /* The page directory's address: CR3 once paging is on. */
 uint32_t paging_root(void);
 
+/* Take the read/write page at page (page-aligned, in RAM) out of the map
+ * (a stack guard: any access faults) or put it back; invlpg.  Idempotent:
+ * O(1), and no TLB flush if the page is already so.  Fatal if page is not
+ * a read/write page of RAM. */
+void paging_set_present(uintptr_t page, bool present);
+
+/* True if addr lies in a stack guard page (the boot stack's or one that
+ * paging_set_present took out).  For fault reports. */
+bool paging_is_guard(uintptr_t addr);
+
 /* One past the last byte of RAM usable by the heap: the loader's RAM end,
- * capped to what paging maps.  Valid after paging_init. */
+ * capped to what paging maps, less the page tables at its top.  Valid
+ * after paging_init. */
 uintptr_t x86_ram_end(void);
 
 #endif /* ARCH_X86_X86_H */

@@ -7,6 +7,11 @@ ARCH := x86
 CPU_NAME := i386
 BOARD_CPU_HZ := 1193182
 STACK_SIZE := 16384
+# Goroutine and idle-loop stacks: the lowest 4 KiB of each is the guard
+# page (arch/x86), and interrupt handlers run on the interrupted stack,
+# so each default stack gets 4 KiB usable above its guard.
+GO_STACK := 8192
+G0_STACK := 8192
 PAGE_SIZE := 4096
 BOARD_SRCS := boards/pc/uart16550.c boards/pc/pit.c
 QEMU := qemu-system-i386

@@ -44,6 +44,17 @@ int test_failures(void)
     return h.failures;
 }
 
+void test_expect_output(const char *fmt, ...)
+{
+    va_list ap;
+
+    tern_printf("EXPECT-OUTPUT ");
+    va_start(ap, fmt);
+    tern_vprintf(fmt, ap);
+    va_end(ap);
+    tern_printf("\n");
+}
+
 /* The test named by "<suite>.<name>" at the start of s (up to a space). */
 static const struct test_case *find(const char *s)
 {

@@ -12,9 +12,9 @@
  * program with a fatal report containing "fatal error: <message>" and the
  * fatal exit status ("msg && text && ...": the fatal error is msg, and each
  * further text must appear somewhere in the report, such as the line that
- * names the goroutine); the normal run lists death tests ("DEATH s.n: msg")
- * and a runner boots them one at a time (tools/run-tests on targets, a
- * fork per test on the host).
+ * names the goroutine; and whatever test_expect_output announced); the
+ * normal run lists death tests ("DEATH s.n: msg") and a runner boots them
+ * one at a time (tools/run-tests on targets, a fork per test on the host).
  *
  * Output, one line per test:  PASS s.n | FAIL s.n: why | SKIP s.n: why
  * and a closing "SUMMARY passed=P failed=F skipped=S death=D".
@@ -52,6 +52,16 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 
 /* Failures recorded so far by the running test. */
 int test_failures(void);
+
+/*
+ * In a death test, before it dies: the run's output must also show this
+ * text (printf-style) on a line of its own making, e.g. the goroutine a
+ * fatal report has to name.  Prints "EXPECT-OUTPUT <text>"; the death
+ * runners (tools/run-tests, tests/host/main.c) fail the test unless the
+ * text occurs again on another line.
+ */
+void test_expect_output(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
 
 #define EXPECT_TRUE(c)                                                         \
     ((c) ? (void)0 : test_fail(__FILE__, __LINE__, "expected %s", #c))

@@ -2,7 +2,8 @@
  * tests/host/main.c - the host test binary: every TEST in tests/host,
  * under ASan/UBSan.  Death tests run in a forked child whose output is
  * captured: it must exit with TERN_EXIT_FATAL and print
- * "fatal error: <message>".
+ * "fatal error: <message>", and whatever it announced with
+ * test_expect_output.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,9 +34,31 @@ static int report_has(const char *out, char *want)
     }
 }
 
+/* Every "EXPECT-OUTPUT <text>" line in out (test_expect_output) has its
+ * text on another line too; else the first text missing, in missing. */
+static int expected_output_found(const char *out, char *missing, size_t size)
+{
+    static const char tag[] = "EXPECT-OUTPUT ";
+
+    for (const char *p = strstr(out, tag); p != NULL; p = strstr(p + 1, tag)) {
+        const char *text = p + sizeof tag - 1;
+        size_t len = strcspn(text, "\n");
+        int seen = 0;
+
+        snprintf(missing, size, "%.*s", (int)len, text);
+        for (const char *q = strstr(out, missing); q != NULL;
+             q = strstr(q + 1, missing))
+            seen++;
+        if (seen < 2)
+            return 0;
+    }
+    missing[0] = '\0';
+    return 1;
+}
+
 static int run_death(const struct test_case *t)
 {
-    char out[4096], want[256];
+    char out[4096], want[256], missing[256] = "";
     size_t len = 0;
     int fds[2], status;
     pid_t pid;
@@ -63,10 +86,14 @@ static int run_death(const struct test_case *t)
     waitpid(pid, &status, 0);
     snprintf(want, sizeof want, "fatal error: %s", t->death);
     if (WIFEXITED(status) && WEXITSTATUS(status) == TERN_EXIT_FATAL &&
-        report_has(out, want))
+        report_has(out, want) &&
+        expected_output_found(out, missing, sizeof missing))
         return 1;
-    printf("FAIL %s.%s: expected exit %d and \"%s\", got status 0x%x:\n%s\n",
-           t->suite, t->name, TERN_EXIT_FATAL, want, status, out);
+    printf("FAIL %s.%s: expected exit %d and \"%s\"%s%s%s, got status "
+           "0x%x:\n%s\n",
+           t->suite, t->name, TERN_EXIT_FATAL, want,
+           missing[0] ? " and \"" : "", missing, missing[0] ? "\"" : "", status,
+           out);
     return 0;
 }
 

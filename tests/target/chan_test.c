@@ -4,6 +4,8 @@
  * close semantics, try-operations, an interrupt feeding a channel, and
  * constructed deadlocks.
  */
+#include <string.h>
+
 #include "kernel/time.h"
 #include "sched/sched.h"
 #include "tests/harness/test.h"
@@ -283,6 +285,18 @@ TEST_DEATH(chan, make_out_of_range, "makechan: size out of range")
     tern_chan_make(1u << 20, 1u << 20);
 }
 
+/* Goroutine id is waiting in state (its wait reason). */
+static bool parked(int id, const char *state)
+{
+    struct tern_goroutine g[8];
+    int n = tern_goroutines(g, 8);
+
+    for (int i = 0; i < n; i++)
+        if (g[i].id == (uint32_t)id)
+            return strcmp(g[i].state, state) == 0;
+    return false;
+}
+
 static void park_on(void *arg)
 {
     int v;
@@ -292,8 +306,9 @@ static void park_on(void *arg)
 TEST_DEATH(chan, free_with_waiters, "free of a channel with waiting goroutines")
 {
     tern_chan *c = tern_chan_make(sizeof(int), 0);
+    int id = tern_go_stack(park_on, c, GSTACK);
 
-    tern_go_stack(park_on, c, GSTACK);
-    tern_sleep(1000000); /* it parks on c */
+    while (!parked(id, "chan receive")) /* an interrupt may delay it */
+        tern_sleep(1000000);
     tern_chan_free(c);
 }
