@@ -215,10 +215,12 @@ void arch_stack_release(void *stack, size_t size);
 /*
  * Leave the boot context for good: make c a context on [stack, stack +
  * size) as arch_context_init does, and resume it (fn(arg) runs in thread
- * context with its stack check armed).  From then on the boot stack serves interrupt handlers only
- * (Cortex-M: threads on PSP, handlers on MSP, which restarts at the top
- * of the boot stack).  fn starts with interrupts masked, as a context
- * resumed by a switch from a masked caller does.
+ * context with its stack check armed).  The boot context is never
+ * resumed.  On Cortex-M the boot stack then serves interrupt handlers
+ * only (threads on PSP, handlers on MSP, which restarts at the top of the
+ * boot stack); on x86 handlers run on the interrupted thread's stack.  fn
+ * starts with interrupts masked, as a context resumed by a switch from a
+ * masked caller does.
  */
 _Noreturn void arch_thread_start(struct arch_context *c, void *stack,
                                  size_t size, void (*fn)(void *), void *arg);
