@@ -226,6 +226,10 @@ _Noreturn void arch_thread_start(struct arch_context *c, void *stack,
                                  size_t size, void (*fn)(void *), void *arg);
 
 /*
+ * ARCH_STACK_HW (arch_inline.h): 1 if the port catches thread-stack
+ * overflow in hardware (then the scheduler checks its canary at the tick
+ * only, not at every switch too).
+ *
  * ARCH_STACK_GUARD (arch_inline.h): bytes at the bottom of every stack
  * given to arch_context_init / arch_thread_start that the port makes
  * inaccessible to catch an overflow (0 if it has no guard).  Usable stack

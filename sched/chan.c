@@ -88,7 +88,7 @@ static struct sudog *dequeue_any(struct waitq *q)
 /* The first waiter that can still take part: sudogs of a select that
  * already fired are dropped on the way.  A select sudog taken here wins
  * its select. */
-static struct sudog *dequeue_c(const tern_chan *c, struct waitq *q)
+static struct sudog *dequeue_slow(const tern_chan *c, struct waitq *q)
 {
     struct sudog *sg;
 
@@ -104,6 +104,13 @@ static struct sudog *dequeue_c(const tern_chan *c, struct waitq *q)
         }
     }
     return NULL;
+}
+
+/* The first waiter of q still waiting, or NULL: inline for the common
+ * empty queue. */
+static inline struct sudog *dequeue_c(const tern_chan *c, struct waitq *q)
+{
+    return q->first != NULL ? dequeue_slow(c, q) : NULL;
 }
 
 /* Take sg off q if it is still there (a select cleaning up). */
@@ -178,20 +185,36 @@ static void park(tern_chan *c, struct waitq *q, struct sudog *sg,
     sched_park();
 }
 
+/* Copy one element: word by word inline when it is small and both sides
+ * are aligned (ints, pointers, small structs), memcpy otherwise. */
+static inline void elemcpy(void *dst, const void *src, size_t n)
+{
+    if (n <= 16 && (((uintptr_t)dst | (uintptr_t)src | n) & 3u) == 0) {
+        uint32_t *d = dst;
+        const uint32_t *s = src;
+
+        for (size_t i = 0; i < n / 4; i++)
+            d[i] = s[i];
+    } else {
+        memcpy(dst, src, n);
+    }
+}
+
 /* The non-parking part of a send; 1 done, 0 would block.  Masked. */
-static int send_now(tern_chan *c, const void *elem)
+static inline __attribute__((always_inline)) int send_now(tern_chan *c,
+                                                          const void *elem)
 {
     struct sudog *sg;
 
     if (c->closed)
         tern_panic("send on closed channel");
     if ((sg = dequeue_c(c, &c->recvq)) != NULL) {
-        memcpy(sg->elem, elem, c->elemsize);
+        elemcpy(sg->elem, elem, c->elemsize);
         wake(sg, true, c);
         return 1;
     }
     if (c->count < c->cap) {
-        memcpy(slot(c, c->sendx), elem, c->elemsize);
+        elemcpy(slot(c, c->sendx), elem, c->elemsize);
         c->sendx = c->sendx + 1 == c->cap ? 0 : c->sendx + 1;
         c->count++;
         return 1;
@@ -201,17 +224,18 @@ static int send_now(tern_chan *c, const void *elem)
 
 /* The non-parking part of a receive; 1 got, -1 closed (zero value), 0
  * would block.  Masked. */
-static int recv_now(tern_chan *c, void *elem)
+static inline __attribute__((always_inline)) int recv_now(tern_chan *c,
+                                                          void *elem)
 {
     struct sudog *sg = dequeue_c(c, &c->sendq);
 
     if (sg != NULL) {
         if (c->cap == 0) {
-            memcpy(elem, sg->elem, c->elemsize);
+            elemcpy(elem, sg->elem, c->elemsize);
         } else {
             /* the ring is full: take its head, the sender fills the tail */
-            memcpy(elem, slot(c, c->recvx), c->elemsize);
-            memcpy(slot(c, c->recvx), sg->elem, c->elemsize);
+            elemcpy(elem, slot(c, c->recvx), c->elemsize);
+            elemcpy(slot(c, c->recvx), sg->elem, c->elemsize);
             c->recvx = c->recvx + 1 == c->cap ? 0 : c->recvx + 1;
             c->sendx = c->recvx;
         }
@@ -219,7 +243,7 @@ static int recv_now(tern_chan *c, void *elem)
         return 1;
     }
     if (c->count > 0) {
-        memcpy(elem, slot(c, c->recvx), c->elemsize);
+        elemcpy(elem, slot(c, c->recvx), c->elemsize);
         c->recvx = c->recvx + 1 == c->cap ? 0 : c->recvx + 1;
         c->count--;
         return 1;

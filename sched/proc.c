@@ -46,7 +46,8 @@
  * Stacks: each goroutine's stack is a stack span from mm (whole pages;
  * GO_STACK bytes by default, per goroutine on request), the arch's guard
  * (ARCH_STACK_GUARD bytes) at its bottom and a canary just above it,
- * checked at every switch away and every tick: best effort (it finds an
+ * checked at every tick, and at every switch away where the hardware
+ * checks nothing (ARCH_STACK_HW 0: ARMv6-M): best effort (it finds an
  * overflow after the fact, if the overflow wrote the canary and did not
  * crash first).  Under the canary, the hardware's check, armed by
  * arch_context_init and undone by arch_stack_release before reclaim_dead
@@ -116,8 +117,9 @@ static inline volatile uint32_t *stack_lo(const struct g *gp)
 }
 
 /* Every goroutine stack starts (lowest usable address, above the arch's
- * guard) with a canary, checked at every switch away from the goroutine
- * and at every tick: the only overflow check on ARMv6-M, best effort
+ * guard) with a canary, checked at every tick and, on ports with no
+ * hardware check, at every switch away from the goroutine: the only
+ * overflow check on ARMv6-M, best effort
  * (it finds an overflow after the fact, if the overflow wrote the canary
  * and did not crash first); elsewhere a second net under the hardware's
  * (arch/arch.h: PSPLIM, the MPU guard, guard pages). */
@@ -184,9 +186,11 @@ static struct g *findrunnable(struct p *pp)
 {
     struct g *gp;
 
-    pp->schedtick++;
-    if (pp->schedtick % 61 == 0 && sched.runq_size > 0)
-        return globrunq_get();
+    if (--pp->globcheck == 0) {
+        pp->globcheck = 61;
+        if (sched.runq_size > 0)
+            return globrunq_get();
+    }
     if (pp->runnext != NULL) {
         gp = pp->runnext;
         pp->runnext = NULL;
@@ -234,7 +238,9 @@ static void schedule(void)
     struct g *cur = m0.curg;
     struct g *next = findrunnable(m0.p);
 
-    canary_verify(cur);
+#if !ARCH_STACK_HW
+    canary_verify(cur); /* elsewhere the hardware checks every access */
+#endif
     if (next == cur) {
         cur->state = G_RUNNING;
         return;
@@ -732,6 +738,7 @@ _Noreturn void sched_start(int (*fn)(void))
 {
     main_fn = fn;
     m0.p = &p0;
+    p0.globcheck = 61;
     sched.slice_ns = 10000000;
     fatal_set_dump_hook(dump);
     mm_set_reclaim_hook(reclaim_dead);

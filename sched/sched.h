@@ -71,8 +71,8 @@ struct p {
     uint32_t runqhead;          /* next to run */
     uint32_t runqtail;          /* next free slot */
     struct g *runnext;          /* runs next, ahead of runq */
-    uint32_t schedtick;         /* schedule() calls, for fairness */
-    struct tnode **timers;      /* min-heap of sleepers and timers */
+    uint32_t globcheck;    /* picks until the global queue goes first (61) */
+    struct tnode **timers; /* min-heap of sleepers and timers */
     uint32_t ntimers, timercap;
 };
 

@@ -50,6 +50,15 @@ struct arch_context {
 #define ARCH_STACK_GUARD 0u
 #endif
 
+/* Thread-stack overflow is caught in hardware (arch/arch.h): PSPLIM on
+ * ARMv8-M, the MPU guard on ARMv7-M (every ARMv7-M board here has an MPU;
+ * without one only the canary at the tick remains). */
+#if defined(CM_V6M)
+#define ARCH_STACK_HW 0
+#else
+#define ARCH_STACK_HW 1
+#endif
+
 /* The saved stack pointer of a parked context (arch/arch.h). */
 static inline uintptr_t arch_context_sp(const struct arch_context *c)
 {

@@ -34,6 +34,7 @@ struct arch_context {
 };
 
 #define ARCH_STACK_GUARD 0u /* bytes; see arch/arch.h */
+#define ARCH_STACK_HW    0  /* no hardware stack check */
 
 /* The saved stack pointer of a parked context: unknown in a ucontext
  * without GNU extensions (arch/arch.h allows 0). */

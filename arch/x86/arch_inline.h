@@ -34,6 +34,7 @@ struct arch_context {
  * is page-aligned.  -fstack-clash-protection (arch.mk) makes every frame
  * larger than a page touch each page it spans, so no frame jumps it. */
 #define ARCH_STACK_GUARD 4096u /* bytes; see arch/arch.h */
+#define ARCH_STACK_HW    1     /* the guard page (arch/arch.h) */
 
 /* The saved stack pointer of a parked context (arch/arch.h). */
 static inline uintptr_t arch_context_sp(const struct arch_context *c)

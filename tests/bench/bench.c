@@ -30,6 +30,11 @@ uint32_t bench_delta(uint32_t a, uint32_t b)
     return b >= a ? b - a : b + bc.period - a;
 }
 
+uint32_t bench_overhead(void)
+{
+    return bc.overhead;
+}
+
 uint64_t bench_insns100(uint32_t d)
 {
     /* counts -> ns -> instructions; x100 for two decimals */
@@ -107,6 +112,7 @@ int main(void)
     bench_switch();
     bench_sched();
     bench_chan();
+    bench_irq();
     bench_alloc(); /* last: it re-makes the heap */
     bench_fini();
     return 0;

@@ -34,6 +34,9 @@ uint32_t bench_delta(uint32_t a, uint32_t b);
 /* Instructions x 100 for d counts, minus the empty-measurement cost. */
 uint64_t bench_insns100(uint32_t d);
 
+/* The empty measurement's counts (bench_insns100(d + it): d unreduced). */
+uint32_t bench_overhead(void);
+
 /* Print "BENCH id value unit [vs base value ratio r]"; values are
  * instructions x 100 (printed with two decimals); base may be NULL. */
 void bench_report(const char *id, uint64_t v100, const char *unit,
@@ -54,5 +57,6 @@ void bench_alloc(void);
 void bench_switch(void);
 void bench_sched(void);
 void bench_chan(void);
+void bench_irq(void);
 
 #endif /* TESTS_BENCH_BENCH_H */
