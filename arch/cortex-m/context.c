@@ -18,8 +18,13 @@ struct cm_frame {
 #if defined(CM_FPU)
     uint32_t control;
 #endif
+#if defined(CM_V6M)
     uint32_t r8_11[4];
     uint32_t r4, r5, r6, r7;
+#else
+    uint32_t r4, r5, r6, r7;
+    uint32_t r8_11[4];
+#endif
     uint32_t pc; /* popped into pc: arch_context_start */
 };
 

@@ -8,7 +8,8 @@
  * Thread code runs on the process stack (PSP, CONTROL.SPSEL = 1);
  * handlers run on the main stack (MSP).  arch_context_switch pushes the
  * AAPCS callee-saved registers and the return address on the current
- * stack (r4-r7 and lr, then r8-r11), then, on FPU builds, s16-s31 if the
+ * stack (r4-r11 and lr; ARMv6-M: r4-r7 and lr, then r8-r11 through the
+ * low registers), then, on FPU builds, s16-s31 if the
  * thread has used the FPU (CONTROL.FPCA) and a word holding CONTROL; it
  * stores SP and the running stack check in *from (so a context nobody
  * built, such as a caller's first, is complete), arms the incoming
@@ -28,7 +29,7 @@
  *            read as zero).  No barrier: until the write takes effect
  *            the old guard (over a stack nobody runs on) still applies,
  *            and the new one covers bytes nobody touches yet.
- * Thumb-1 for the integer part, so one file serves ARMv6-M too.  No
+ * Thumb-1 where ARMv6-M needs it, so one file serves every variant.  No
  * exception, no interrupt masking: the stack pointer is switched by one
  * instruction.
  *
@@ -49,12 +50,16 @@
 	.type arch_context_switch, %function
 	.thumb_func
 arch_context_switch:
-	push	{r4-r7, lr}
+#if defined(CM_V6M)
+	push	{r4-r7, lr}		@ Thumb-1: high registers through low
 	mov	r4, r8
 	mov	r5, r9
 	mov	r6, r10
 	mov	r7, r11
 	push	{r4-r7}
+#else
+	push	{r4-r11, lr}
+#endif
 #if defined(CM_FPU)
 	mrs	r2, control
 	lsls	r3, r2, #29		@ FPCA (bit 2) into N
@@ -100,12 +105,16 @@ resume:					@ r1: the context to resume
 	vpop	{s16-s31}
 3:
 #endif
+#if defined(CM_V6M)
 	pop	{r4-r7}
 	mov	r8, r4
 	mov	r9, r5
 	mov	r10, r6
 	mov	r11, r7
 	pop	{r4-r7, pc}
+#else
+	pop	{r4-r11, pc}
+#endif
 	.ltorg
 	.size arch_context_switch, . - arch_context_switch
 
