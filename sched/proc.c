@@ -154,23 +154,39 @@ static _Noreturn void canary_dead(struct g *gp)
  * stack), so its mark covers its earlier goroutines too. */
 #define STACK_PAINT 0x57AC57ACu
 
+static void paint(void *lo, void *hi)
+{
+    for (uint32_t *w = lo; w < (uint32_t *)hi; w++)
+        *w = STACK_PAINT;
+}
+
+/* Bytes from hi down to the deepest word of [lo, hi) not holding the
+ * paint. */
+static uint32_t hiwat(const void *lo, const void *hi)
+{
+    const volatile uint32_t *w = lo;
+
+    while (w < (const uint32_t *)hi && *w == STACK_PAINT)
+        w++;
+    return (uint32_t)((const char *)hi - (const char *)w);
+}
+
 static void stack_paint(struct g *gp)
 {
-    uint32_t *w = (uint32_t *)stack_lo(gp) + 2;
-    uint32_t *top = (uint32_t *)((char *)gp->stack + gp->stacksize);
-
-    while (w < top)
-        *w++ = STACK_PAINT;
+    paint((uint32_t *)stack_lo(gp) + 2, (char *)gp->stack + gp->stacksize);
 }
 
 static uint32_t stack_hiwat(const struct g *gp)
 {
-    const volatile uint32_t *w = stack_lo(gp) + 2;
-    const uint32_t *top = (const uint32_t *)((char *)gp->stack + gp->stacksize);
+    return hiwat((const uint32_t *)stack_lo(gp) + 2,
+                 (const char *)gp->stack + gp->stacksize);
+}
 
-    while (w < top && *w == STACK_PAINT)
-        w++;
-    return (uint32_t)((const char *)top - (const char *)w);
+uint32_t sched_stack_hiwat(const struct g *gp)
+{
+    return gp != NULL ? stack_hiwat(gp)
+                      : hiwat((char *)sched.g0stack + ARCH_STACK_GUARD,
+                              (char *)sched.g0stack + TERN_G0_STACK);
 }
 
 static inline void canary_verify(struct g *gp)
@@ -750,5 +766,7 @@ _Noreturn void sched_start(int (*fn)(void))
     sched.g0stack = mm_stack_alloc(TERN_G0_STACK);
     if (sched.g0stack == NULL)
         tern_panic("cannot allocate the idle loop's stack");
+    paint((char *)sched.g0stack + ARCH_STACK_GUARD,
+          (char *)sched.g0stack + TERN_G0_STACK);
     arch_thread_start(&m0.g0, sched.g0stack, TERN_G0_STACK, idle_loop, NULL);
 }

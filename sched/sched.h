@@ -46,6 +46,9 @@ struct tnode {
 
 struct g {
     struct arch_context ctx; /* saved registers, while not running */
+    /* 8-byte members first, so that nothing pads (80 bytes on 32-bit) */
+    struct tnode tn; /* on the timer heap when sleeping (masked) */
+    uint64_t cpu_ns; /* charged a tick period at every tick it runs */
     /* fixed while it lives: */
     uint32_t id;
     void *stack;      /* lowest byte (mm stack span) */
@@ -58,11 +61,9 @@ struct g {
     uint8_t waitreason;  /* enum g_waitreason, when G_WAITING */
     struct g *schedlink; /* global run queue or free list */
     struct g *alllink;   /* every G ever made (they are recycled) */
-    struct tnode tn;     /* on the timer heap when sleeping */
     void *waitobj;       /* a select's record, while in WAIT_SELECT */
     uint32_t switches;   /* times it was switched in */
     uint32_t preempts;   /* times preempted by the time slice */
-    uint64_t cpu_ns;     /* charged a tick period at every tick it runs */
 };
 
 struct p {
@@ -126,6 +127,10 @@ void sched_tick(void);
  * state and wait reason the caller has set.  Interrupts masked; returns
  * masked. */
 void sched_park(void);
+
+/* Deepest use of gp's stack (of the idle loop's if NULL), measured by its
+ * paint: O(unused bytes).  Reports and tests. */
+uint32_t sched_stack_hiwat(const struct g *gp);
 
 /* --- run queue (sched/runq.c; the local ring inline: every switch) --- */
 _Static_assert((SCHED_RUNQ & (SCHED_RUNQ - 1)) == 0, "ring of 2^n");

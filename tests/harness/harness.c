@@ -89,11 +89,15 @@ static const char *run_arg(const char *cmdline)
     return NULL;
 }
 
+void (*test_after_each)(void);
+
 static int run_one(const struct test_case *t)
 {
     h.current = t;
     h.failures = 0;
     t->fn();
+    if (test_after_each != NULL)
+        test_after_each();
     return h.failures;
 }
 

@@ -99,6 +99,10 @@ int test_streq(const char *a, const char *b);
  * instead of listing it (the host forks); it returns 1 if the test died
  * as expected.  Returns the exit status: 0 all passed, 1 otherwise.
  */
+/* If set, runs after every test of the normal run (the target image
+ * measures stack use with it). */
+extern void (*test_after_each)(void);
+
 int test_main(const char *cmdline, unsigned caps,
               int (*run_death)(const struct test_case *t));
 

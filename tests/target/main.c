@@ -4,9 +4,40 @@
  * tests/harness/test.h and tools/run-tests.
  */
 #include "arch/arch.h"
+#include "sched/sched.h"
 #include "tests/harness/test.h"
+
+/* How deep the suite's stacks went, measured by their paint (sched/proc.c)
+ * after every test, before memory pressure can free a dead goroutine's
+ * stack: the smallest stacks that pass the suite. */
+static uint32_t deepest, deepest_size, mainuse;
+
+static void stack_sample(void)
+{
+    for (struct g *gp = sched.allg; gp != NULL; gp = gp->alllink) {
+        uint32_t use = sched_stack_hiwat(gp);
+
+        if (gp->id == 1) {
+            mainuse = use;
+            continue;
+        }
+        if (use > deepest) {
+            deepest = use;
+            deepest_size = (uint32_t)(gp->stacksize - ARCH_STACK_GUARD);
+        }
+    }
+}
 
 int main(void)
 {
-    return test_main(arch_cmdline(), arch_caps(), NULL);
+    int status;
+
+    test_after_each = stack_sample;
+    status = test_main(arch_cmdline(), arch_caps(), NULL);
+    tern_printf("STACKS main %lu bytes, other goroutines %lu bytes (deepest, "
+                "on a %lu-byte stack), idle loop %lu bytes\n",
+                (unsigned long)mainuse, (unsigned long)deepest,
+                (unsigned long)deepest_size,
+                (unsigned long)sched_stack_hiwat(NULL));
+    return status;
 }
