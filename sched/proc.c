@@ -11,15 +11,18 @@
  * Glossary
  *   G        a goroutine: a stack from mm (a stack span), a saved context
  *            (arch_context), a state and, while waiting, a reason.
- *   M        a CPU running goroutines.  Its own context, g0, runs on the
- *            boot stack: the idle loop, where the M sleeps (WFI/HLT) when
- *            nothing is runnable.
+ *   M        a CPU running goroutines.  Its own context, g0, the idle
+ *            loop where the M sleeps (WFI/HLT) when nothing is runnable,
+ *            has a stack from mm like a G's; from sched_start on, the boot
+ *            stack is the interrupt stack (arch_thread_start).
  *   P        the run queue (a 256-entry ring plus runnext), the timer heap
- *            of sleeping Gs, the mcache.
+ *            of sleeping Gs and timers, the mcache (mm's single mcache0
+ *            until the SMP issue gives each P its own).
  *   ready    make a G runnable: onto runnext or the local run queue (the
  *            global queue when the ring is full).
- *   park     take the running G off the CPU to wait (sleep, and later
- *            channels and locks); something else readies it.
+ *   park     take the running G off the CPU to wait (sleep, a channel,
+ *            select, a lock, a wait group, a note); something else
+ *            readies it.
  *
  * G states and the transitions allowed:
  *
@@ -79,6 +82,13 @@
  * with all its registers preserved (arch/arch.h); sched_preempted readies
  * it at the back of the run queue and schedules, so a preempted G is
  * parked exactly like a yielding one.
+ *
+ * Observability (for the console): every G counts its switches and
+ * preemptions and is charged a tick period at every tick that finds it
+ * running (sampled CPU time, as schedstats do; the idle time likewise);
+ * stacks are painted when mm hands them out, so the deepest use is the
+ * deepest word that lost the paint (tern_goroutines, the fatal dump);
+ * tern_schedtrace formats Go's schedtrace line.
  *
  * main() is goroutine 1; when it returns, the program exits with its
  * status, as in Go.
