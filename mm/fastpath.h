@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mm/mheap.h"
+#include "mm/mm.h"
 #include "mm/mm_internal.h"
 
 #define MM_TINY_SIZE 16
@@ -46,6 +47,57 @@ mm_alloc_inline(size_t size, unsigned kind, unsigned flags)
     if (flags & MM_ZERO)
         memset(p, 0, mm_class_size[cls]);
     return p;
+}
+
+/* Every free the inline path does not finish: large objects, objects in
+ * a region other than the first, and every kind of bad free (which it
+ * reports).  mm/mm.c. */
+void mcentral_freed(struct mspan *s);
+
+/*
+ * Free a small manual object (malloc's) inline: the page map of the first
+ * region, then the same checks as mm_free in their cheapest form: a span
+ * of small manual objects, p the start of an object, the object
+ * allocated.  Anything else goes to mm_free, which tells the bad frees
+ * apart and reports them.  A stale map entry (a page now in a free run)
+ * points at a descriptor whose span does not contain p: the index check
+ * (i < nelems and p == base + i * elemsize) rejects it.
+ */
+static inline __attribute__((always_inline)) void mm_free_inline(void *p)
+{
+    const struct mheap_region *r = &mheap.regions[0];
+    uintptr_t a = (uintptr_t)p, off = a - r->base;
+    unsigned long irq;
+    struct mspan *s;
+    uint32_t i, bit, *w;
+
+    if (off >= r->end - r->base) { /* NULL, another region, or foreign */
+        mm_free(p);
+        return;
+    }
+    irq = mm_lock();
+    s = r->map[off >> MM_PAGE_SHIFT];
+    if (s == NULL || s->state != MSPAN_SMALL || s->kind != MM_KIND_MANUAL)
+        goto slow;
+    i = mm_object_index(s, a);
+    if (i >= s->nelems || a != s->base + (uintptr_t)i * s->elemsize)
+        goto slow;
+    w = &s->allocbits[i / 32];
+    bit = 1u << (i % 32);
+    if (!(*w & bit))
+        goto slow;
+    *w &= ~bit;
+    *(void **)p = s->freelist;
+    s->freelist = p;
+    s->nalloc--;
+    mmc.class_frees[s->sizeclass]++;
+    if (s->list != MSPAN_LIST_NONE) /* no mcache holds it */
+        mcentral_freed(s);
+    mm_unlock(irq);
+    return;
+slow:
+    mm_unlock(irq);
+    mm_free(p);
 }
 
 #endif /* MM_FASTPATH_H */

@@ -31,7 +31,7 @@ void *tern_malloc(size_t size)
 
 void tern_free(void *p)
 {
-    mm_free(p);
+    mm_free_inline(p);
 }
 
 void *tern_calloc(size_t n, size_t size)
