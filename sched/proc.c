@@ -228,23 +228,6 @@ static struct g *findrunnable(struct p *pp)
     return globrunq_get();
 }
 
-void sched_ready(struct g *gp, bool next)
-{
-    struct p *pp = m0.p;
-
-    gp->state = G_RUNNABLE;
-    gp->waitreason = WAIT_NONE;
-    if (next) {
-        struct g *old = pp->runnext;
-        pp->runnext = gp;
-        if (old == NULL)
-            return;
-        gp = old;
-    }
-    if (!runq_put(pp, gp))
-        globrunq_put(gp);
-}
-
 void sched_isr_woke(void)
 {
     if (m0.curg != NULL) {
@@ -259,7 +242,7 @@ void sched_isr_woke(void)
  * list) and set its state.  Interrupts masked; returns, still masked,
  * when the current G is switched back in.
  */
-static void schedule(void)
+void schedule(void)
 {
     struct g *cur = m0.curg;
     struct g *next = findrunnable(m0.p);
@@ -281,11 +264,6 @@ static void schedule(void)
     } else {
         arch_context_switch(&cur->ctx, &m0.g0);
     }
-}
-
-void sched_park(void)
-{
-    schedule();
 }
 
 /* The first code of every goroutine: interrupts on, run, exit. */

@@ -111,9 +111,27 @@ extern struct p p0;
  * stack; never returns. */
 _Noreturn void sched_start(int (*main_fn)(void));
 
+void globrunq_put(struct g *gp);
+static inline bool runq_put(struct p *pp, struct g *gp);
+
 /* Put gp on the current P's run queue (runnext if next).  Interrupts
- * masked; callable from interrupt context. */
-void sched_ready(struct g *gp, bool next);
+ * masked; callable from interrupt context.  Inline: every wake-up. */
+static inline void sched_ready(struct g *gp, bool next)
+{
+    struct p *pp = m0.p;
+
+    gp->state = G_RUNNABLE;
+    gp->waitreason = WAIT_NONE;
+    if (next) {
+        struct g *old = pp->runnext;
+        pp->runnext = gp;
+        if (old == NULL)
+            return;
+        gp = old;
+    }
+    if (!runq_put(pp, gp))
+        globrunq_put(gp);
+}
 
 /* An interrupt handler readied a G: preempt the running one as soon as no
  * handler is active, whatever its time slice.  Interrupt context,
@@ -123,10 +141,12 @@ void sched_isr_woke(void);
 /* The tick: wake sleepers, account the time slice.  Interrupt context. */
 void sched_tick(void);
 
-/* Give up the CPU until something readies the running goroutine, whose
- * state and wait reason the caller has set.  Interrupts masked; returns
- * masked. */
-void sched_park(void);
+/* Give the CPU to the next runnable G, or to the idle loop; returns when
+ * the running G is switched back in.  The caller has put the running G
+ * where it belongs (run queue, timer heap, a wait queue) and set its state
+ * and wait reason.  Interrupts masked; returns masked. */
+void schedule(void);
+#define sched_park schedule
 
 /* Deepest use of gp's stack (of the idle loop's if NULL), measured by its
  * paint: O(unused bytes).  Reports and tests. */
@@ -160,7 +180,6 @@ static inline uint32_t runq_len(const struct p *pp)
     return pp->runqtail - pp->runqhead;
 }
 
-void globrunq_put(struct g *gp);
 struct g *globrunq_get(void);
 
 /* --- timers (sched/timer.c) --- */
