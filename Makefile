@@ -45,6 +45,9 @@ endif
 ifneq ($(G0_STACK),)
 CFLAGS += -DTERN_G0_STACK=$(G0_STACK)
 endif
+ifneq ($(RUNQ),)
+CFLAGS += -DTERN_RUNQ=$(RUNQ)
+endif
 ifneq ($(SBRK_ARENA),)
 CFLAGS += -DTERN_SBRK_ARENA=$(SBRK_ARENA)
 endif

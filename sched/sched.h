@@ -10,7 +10,13 @@
 
 #include "arch/arch.h"
 
-#define SCHED_RUNQ 256 /* entries in a P's local run queue (a ring) */
+/* Entries in a P's local run queue (a ring); Go's 256 unless the board
+ * says otherwise (board.mk RUNQ: the microbit's 16 KiB holds a few dozen
+ * goroutines at most, and a full ring spills to the global queue). */
+#ifndef TERN_RUNQ
+#define TERN_RUNQ 256
+#endif
+#define SCHED_RUNQ TERN_RUNQ
 
 enum g_state {
     G_IDLE,     /* allocated, not started, or on the free list */

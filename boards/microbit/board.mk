@@ -14,6 +14,9 @@ BOARD_CPU_HZ := 16000000
 STACK_SIZE := 768
 GO_STACK := 1024
 G0_STACK := 512
+# A 32-entry local run queue (Go's is 256): 16 KiB holds a few dozen
+# goroutines at most; more runnable ones spill to the global queue.
+RUNQ := 32
 PAGE_SIZE := 512
 SBRK_ARENA := 512
 BOARD_SRCS :=
