@@ -320,7 +320,8 @@ void mheap_init(const struct mm_region *rg, int n)
 /* --- allocation
  * ------------------------------------------------------------------ */
 
-struct mspan *mheap_alloc(uint32_t npages, enum mspan_state state)
+static struct mspan *alloc_run(uint32_t npages, enum mspan_state state,
+                               bool interior)
 {
     struct mspan *s, *rest;
 
@@ -354,12 +355,37 @@ struct mspan *mheap_alloc(uint32_t npages, enum mspan_state state)
     s->freelist = NULL;
     s->allocbits = s->markbits = NULL;
     s->types = NULL;
-    map_range(s, 0, npages);
+    if (interior || npages <= 2) {
+        map_range(s, 0, npages);
+        s->mapping = 0;
+    } else {
+        map_free_ends(s); /* first and last page */
+        s->mapping = 1;
+    }
     mheap.pages[MSPAN_FREE] -= npages;
     mheap.pages[state] += npages;
     if (mheap.pages[MSPAN_FREE] < mheap.min_free_pages)
         mheap.min_free_pages = mheap.pages[MSPAN_FREE];
     return s;
+}
+
+struct mspan *mheap_alloc(uint32_t npages, enum mspan_state state)
+{
+    return alloc_run(npages, state, true);
+}
+
+struct mspan *mheap_alloc_large(uint32_t npages)
+{
+    return alloc_run(npages, MSPAN_LARGE, false);
+}
+
+void mheap_map_interior(struct mspan *s)
+{
+    if (s->mapping) {
+        map_range(s, 1, s->npages - 2);
+        arch_mb(); /* the map before the flag, for mheap_verify */
+        s->mapping = 0;
+    }
 }
 
 void mheap_free(struct mspan *s)
@@ -447,6 +473,9 @@ const char *mheap_verify(void)
                 if (s->list != MSPAN_LIST_FREE)
                     return "free span not on a free list";
                 nfree++;
+            } else if (s->mapping) { /* being mapped, lock released */
+                if (r->map[p + s->npages - 1] != s)
+                    return "large span's last page not mapped";
             } else {
                 for (uint32_t k = 0; k < s->npages; k++)
                     if (r->map[p + k] != s)

@@ -58,6 +58,17 @@ void mheap_init(const struct mm_region *r, int n);
  * to map the pages. */
 struct mspan *mheap_alloc(uint32_t npages, enum mspan_state state);
 
+/* mheap_alloc for a large object, with only its first and last pages
+ * mapped: the caller maps the rest with mheap_map_interior after it has
+ * released the lock, so that the masked section does not grow with the
+ * object (BRIEF contract 5).  Nobody can hold a pointer into the pages
+ * meanwhile: the object has not been handed out.  Lock held.  O(1). */
+struct mspan *mheap_alloc_large(uint32_t npages);
+
+/* Map s's interior pages to s.  Lock NOT held (interrupts enabled):
+ * O(npages) stores into map entries only this allocation owns. */
+void mheap_map_interior(struct mspan *s);
+
 /* Return a span to the free lists, coalescing with free neighbours.
  * Lock held.  O(1). */
 void mheap_free(struct mspan *s);

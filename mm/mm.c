@@ -198,7 +198,9 @@ static void *refill(struct mcache *c, unsigned sc)
     return span_take(s);
 }
 
-static void *alloc_large(size_t size, unsigned kind)
+/* A large object's span, its interior pages not yet mapped (the caller
+ * maps them with the lock released: mheap_alloc_large).  Lock held. */
+static struct mspan *alloc_large(size_t size, unsigned kind)
 {
     uint32_t npages;
     struct mspan *s;
@@ -206,10 +208,10 @@ static void *alloc_large(size_t size, unsigned kind)
     if (size > (size_t)mheap.total_pages * MM_PAGE_SIZE)
         return NULL; /* absurd: more than the whole heap */
     npages = (uint32_t)((size + MM_PAGE_SIZE - 1) / MM_PAGE_SIZE);
-    s = mheap_alloc(npages, MSPAN_LARGE);
+    s = mheap_alloc_large(npages);
     if (s == NULL) {
         release_caches(&mcache0);
-        s = mheap_alloc(npages, MSPAN_LARGE);
+        s = mheap_alloc_large(npages);
         if (s == NULL)
             return NULL;
     }
@@ -229,7 +231,7 @@ static void *alloc_large(size_t size, unsigned kind)
     mmc.large_bytes += (uint64_t)npages * MM_PAGE_SIZE;
     mmc.large_total += (uint64_t)npages * MM_PAGE_SIZE;
     mmc.class_mallocs[0]++;
-    return (void *)s->base;
+    return s;
 }
 
 /* Step 2: noscan objects under 16 bytes share 16-byte blocks.  Lock held. */
@@ -283,9 +285,14 @@ __attribute__((noinline)) void *mm_alloc_slow(size_t size, unsigned kind,
         size = 1;
     irq = mm_lock();
     if (size > MM_MAX_SMALL) {
-        p = alloc_large(size, kind);
+        struct mspan *s = alloc_large(size, kind);
+
         mm_unlock(irq);
-        if (p != NULL && (flags & MM_ZERO))
+        if (s == NULL)
+            return NULL;
+        mheap_map_interior(s);
+        p = (void *)s->base;
+        if (flags & MM_ZERO)
             memset(p, 0, size);
         return p;
     }

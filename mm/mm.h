@@ -53,7 +53,9 @@ struct mspan {
     uint8_t kind;      /* MM_KIND_* (small and large spans) */
     uint8_t list;      /* which list holds it: MSPAN_LIST_* */
     uint8_t sizeclass; /* size class of a small span */
-    uint8_t pad8[3];
+    uint8_t mapping;   /* large span whose interior pages are being mapped
+                        * with the lock released (mheap_map_interior) */
+    uint8_t pad8[2];
     uint32_t elemsize;  /* bytes per object (large: the request) */
     uint32_t divmul;    /* reciprocal of elemsize (mm/sizeclass.h) */
     uint16_t nelems;    /* objects in the span */

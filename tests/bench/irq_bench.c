@@ -146,6 +146,10 @@ static void workloads(void)
     }
     for (int k = 0; k < 64; k++)
         free(live[k]);
+    for (int i = 0; i < 20; i++) { /* large objects: runs of pages */
+        void *big = malloc(64 * 1024);
+        free(big);
+    }
     while (tern_numgoroutine() > 1)
         tern_yield();
     tern_chan_free(c);
