@@ -57,7 +57,8 @@ LDFLAGS := $(ARCH_LDFLAGS) -L$(BOARD_DIR) -Wl,--gc-sections -Wl,--no-warn-rwx-se
 # --- sources ---------------------------------------------------------------
 
 KERNEL_SRCS := kernel/boot.c kernel/canary.c kernel/console.c kernel/fmt.c \
-	kernel/layout.c kernel/panic.c kernel/segments.c kernel/time.c
+	kernel/layout.c kernel/panic.c kernel/segments.c kernel/time.c \
+	kernel/shell.c kernel/shell_line.c kernel/shell_cmds.c
 ifeq ($(LIBC),newlib)
 KERNEL_SRCS += kernel/syscalls.c
 else
@@ -71,7 +72,7 @@ SCHED_SRCS := sched/proc.c sched/runq.c sched/timer.c sched/chan.c \
 	sched/sync.c sched/note.c sched/timers.c
 RUNTIME_SRCS := $(ARCH_SRCS) $(BOARD_DIR)/board.c $(BOARD_SRCS) $(KERNEL_SRCS) \
 	$(MM_SRCS) mm/init.c mm/libc.c $(SCHED_SRCS)
-APP_SRCS := examples/hello/main.c
+APP_SRCS := examples/demo/main.c
 TEST_SRCS := tests/harness/harness.c tests/common/mm_model.c \
 	$(sort $(wildcard tests/target/*.c))
 
@@ -145,7 +146,7 @@ HOST_CFLAGS := -std=c11 $(WARN) -O1 -g -fno-omit-frame-pointer \
 	-D_DEFAULT_SOURCE -Iinclude -I. -Iarch/host -DBOARD_NAME='"host"' -MMD -MP \
 	-DTERN_PAGE_SIZE=$(HOST_PAGE)
 HOST_SRCS := kernel/fmt.c kernel/console.c kernel/panic.c kernel/segments.c \
-	kernel/canary.c \
+	kernel/canary.c kernel/shell.c kernel/shell_line.c kernel/shell_cmds.c \
 	kernel/time.c arch/host/arch.c tests/harness/harness.c $(MM_SRCS) \
 	$(SCHED_SRCS) tests/common/mm_model.c \
 	$(sort $(wildcard tests/host/*.c))
