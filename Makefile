@@ -136,7 +136,7 @@ $(B)/qemu.env: $(BOARD_DIR)/board.mk Makefile
 		'$(QEMU)' '$(QEMU_ARGS)' '$(QEMU_EXIT)' > $@
 
 run: all
-	tools/qemu-run $(B)/qemu.env $(B)/tern.elf
+	tools/run-demo $(B)/qemu.env $(B)/tern.elf
 
 # --- tests -----------------------------------------------------------------
 
