@@ -73,7 +73,7 @@ SCHED_SRCS := sched/proc.c sched/runq.c sched/timer.c sched/chan.c \
 RUNTIME_SRCS := $(ARCH_SRCS) $(BOARD_DIR)/board.c $(BOARD_SRCS) $(KERNEL_SRCS) \
 	$(MM_SRCS) mm/init.c mm/libc.c $(SCHED_SRCS)
 APP_SRCS := examples/demo/main.c
-TEST_SRCS := tests/harness/harness.c tests/common/mm_model.c \
+TEST_SRCS := tests/harness/harness.c tests/common/mm_model.c tests/common/capture.c \
 	$(sort $(wildcard tests/target/*.c))
 
 obj = $(patsubst %,$(B)/obj/%.o,$(basename $(1)))
@@ -148,7 +148,7 @@ HOST_CFLAGS := -std=c11 $(WARN) -O1 -g -fno-omit-frame-pointer \
 HOST_SRCS := kernel/fmt.c kernel/console.c kernel/panic.c kernel/segments.c \
 	kernel/canary.c kernel/shell.c kernel/shell_line.c kernel/shell_cmds.c \
 	kernel/time.c arch/host/arch.c tests/harness/harness.c $(MM_SRCS) \
-	$(SCHED_SRCS) tests/common/mm_model.c \
+	$(SCHED_SRCS) tests/common/mm_model.c tests/common/capture.c \
 	$(sort $(wildcard tests/host/*.c))
 HOST_OBJS := $(patsubst %,$(HOST_B)/obj/%.o,$(basename $(HOST_SRCS)))
 

@@ -9,10 +9,11 @@
  * whole line ("\r", erase-line, prompt, text).
  *
  * Escape sequences (ESC [ ... final, ESC O final) are parsed and dropped
- * except up/down.  The parser is bounded: more than ESC_PARAMS_MAX
- * parameter bytes abort the sequence, and any control byte inside one
- * aborts it and is then handled as itself, so CR, Ctrl-C and Ctrl-U always
- * work, however broken the sequence that came before.
+ * except up/down.  The parser keeps no bytes, only a saturating count:
+ * a sequence with more than ESC_PARAMS_MAX parameter bytes is swallowed
+ * whole and ignored, and any control byte inside one aborts it and is then
+ * handled as itself, so CR, Ctrl-C and Ctrl-U always work, however broken
+ * the sequence that came before.
  *
  * Invariants (after every byte):
  *   len <= SHELL_LINE_MAX, buf[len] == '\0', buf[0..len) printable ASCII
@@ -165,13 +166,13 @@ static enum shell_event escape(struct shell_line *l, int c)
         }
         return SHELL_NONE;
     }
-    if (c >= 0x30 && c <= 0x3f) { /* a parameter byte */
-        if (++l->esc_len > ESC_PARAMS_MAX)
-            l->esc = ESC_NONE;
+    if (c >= 0x20 && c <= 0x3f) { /* parameter and intermediate bytes */
+        if (l->esc_len <= ESC_PARAMS_MAX)
+            l->esc_len++;
         return SHELL_NONE;
     }
-    l->esc = ESC_NONE;
-    if (l->discard)
+    l->esc = ESC_NONE; /* the final byte */
+    if (l->discard || l->esc_len > ESC_PARAMS_MAX)
         return SHELL_NONE;
     if (c == 'A')
         history(l, 1);
