@@ -51,6 +51,8 @@
 #define TERN_GIT "unknown"
 #endif
 
+char shell_scratch[SHELL_SCRATCH] TERN_PRIVATE;
+
 int shell_printf(struct shell_out *o, const char *fmt, ...)
 {
     va_list ap;
@@ -248,13 +250,11 @@ static int cmd_uptime(struct shell_out *o, int argc, char **argv)
 
 static int cmd_sched(struct shell_out *o, int argc, char **argv)
 {
-    static char text[160] TERN_PRIVATE; /* off the stack: it is small */
-
     (void)argv;
     if (argc != 1)
         return shell_usage(o, shell_find("sched"));
-    tern_schedtrace(text, sizeof text);
-    shell_printf(o, "%s\n", text);
+    tern_schedtrace(shell_scratch, sizeof shell_scratch);
+    shell_printf(o, "%s\n", shell_scratch);
     return SHELL_OK;
 }
 
@@ -355,7 +355,6 @@ static void console_sink(void *ctx, const char *s, size_t n)
 }
 
 static struct shell_line line TERN_PRIVATE;
-static char cmd[SHELL_LINE_MAX + 1] TERN_PRIVATE;
 
 int tern_shell(void)
 {
@@ -372,13 +371,19 @@ int tern_shell(void)
         case SHELL_EOF:
             tern_write("\n", 1);
             return 0;
-        case SHELL_LINE:
-            /* The command splits its copy; the line goes to history. */
-            memcpy(cmd, line.buf, sizeof cmd);
+        case SHELL_LINE: {
+            int r = shell_exec(&o, line.buf);
+
+            /* shell_exec split the line with NULs where it had spaces:
+             * put them back for the history. */
+            for (size_t i = 0; i < line.len; i++)
+                if (line.buf[i] == '\0')
+                    line.buf[i] = ' ';
             shell_line_commit(&line);
-            if (shell_exec(&o, cmd) == SHELL_EXIT)
+            if (r == SHELL_EXIT)
                 return 0;
             break;
+        }
         case SHELL_CANCEL:
         case SHELL_TOOLONG:
             break;

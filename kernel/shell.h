@@ -103,6 +103,11 @@ int shell_printf(struct shell_out *o, const char *fmt, ...)
 /* Print "usage: <name> <args>" for cmd; returns SHELL_USAGE. */
 int shell_usage(struct shell_out *o, const struct shell_cmd *cmd);
 
+/* Scratch space for one command at a time (commands run one at a time,
+ * in the shell's goroutine): off the stack, which may be 1 KiB. */
+#define SHELL_SCRATCH 160
+extern char shell_scratch[SHELL_SCRATCH];
+
 /* The command called name, or NULL. */
 const struct shell_cmd *shell_find(const char *name);
 

@@ -19,7 +19,8 @@
  * the commands run one at a time, in the shell. */
 static struct mm_stats stats TERN_PRIVATE;
 
-/* Goroutines `goroutines` lists (a static snapshot: 40-odd bytes each). */
+/* Goroutines `goroutines` lists (a static snapshot: 48 bytes each on
+ * 32-bit boards; a board short of RAM sets fewer in its BOARD_DEFS). */
 #ifndef SHELL_MAX_G
 #define SHELL_MAX_G 16
 #endif
@@ -231,6 +232,7 @@ int shell_cmd_segments(struct shell_out *o, int argc, char **argv)
 /* --- heap ------------------------------------------------------------------ */
 
 #define HEAP_ROW 64 /* characters per row of the map */
+_Static_assert(HEAP_ROW < SHELL_SCRATCH, "a row fits the scratch space");
 
 /* The character for the page at addr.  Takes the mm lock for one lookup:
  * the map may change between two pages, never under one. */
@@ -263,7 +265,7 @@ static char page_char(uintptr_t addr)
 
 int shell_cmd_heap(struct shell_out *o, int argc, char **argv)
 {
-    static char row[HEAP_ROW + 1] TERN_PRIVATE;
+    char *row = shell_scratch;
     char h[16];
 
     (void)argv;

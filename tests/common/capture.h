@@ -15,7 +15,7 @@
 
 #define CAPTURE_NEEDLES 6
 #define CAPTURE_WINDOW  64
-#define CAPTURE_FIRST   160
+#define CAPTURE_FIRST   96
 
 struct capture {
     char first[CAPTURE_FIRST]; /* the first line (truncated), NUL-ended */
