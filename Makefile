@@ -122,11 +122,12 @@ $(B)/tests.elf: $(RUNTIME_OBJS) $(TEST_OBJS) $(BOARD_DIR)/memory.ld linker/$(ARC
 %.hex: %.elf
 	$(Q)$(OBJCOPY) -O ihex $< $@
 
-# The banner names the git revision: rebuild boot.o when it changes.
+# The banner and `version` name the git revision: rebuild boot.o and
+# shell.o when it changes.
 $(B)/git-version: FORCE
 	@mkdir -p $(B)
 	@echo '$(GIT)' | cmp -s - $@ || echo '$(GIT)' > $@
-$(B)/obj/kernel/boot.o: $(B)/git-version
+$(B)/obj/kernel/boot.o $(B)/obj/kernel/shell.o: $(B)/git-version
 FORCE:
 
 # What tools/qemu-run needs to boot an image of this board.

@@ -258,6 +258,21 @@ static int cmd_sched(struct shell_out *o, int argc, char **argv)
     return SHELL_OK;
 }
 
+/* The shell's line editor, while tern_shell runs. */
+static struct shell_line line TERN_PRIVATE;
+static volatile bool shell_active;
+
+/* The prompt and the line being typed, after output that overwrote them
+ * (a schedtrace line).  The editor may change the line meanwhile: the
+ * length is read once and bounded, so at worst the picture is stale. */
+static void redraw_prompt(void)
+{
+    size_t n = line.len;
+
+    tern_write(SHELL_PROMPT, sizeof SHELL_PROMPT - 1);
+    tern_write(line.buf, n <= SHELL_LINE_MAX ? n : SHELL_LINE_MAX);
+}
+
 /* schedtrace N: a goroutine prints a line every N ms.  Each start bumps
  * trace_gen; a tracer whose generation is stale (off, or a newer one
  * started) ends at its next wake-up. */
@@ -266,17 +281,21 @@ static volatile uint32_t trace_ms, trace_gen;
 static void schedtrace_loop(void *arg)
 {
     uint32_t gen = (uint32_t)(uintptr_t)arg;
-    char line[160];
+    char text[160];
 
     for (;;) {
         tern_sleep((int64_t)trace_ms * 1000000);
         if (gen != trace_gen)
             return;
-        int n = tern_schedtrace(line, sizeof line - 1);
-        if (n > (int)sizeof line - 2)
-            n = (int)sizeof line - 2;
-        line[n++] = '\n';
-        tern_write(line, (size_t)n);
+        int n = tern_schedtrace(text, sizeof text - 1);
+        if (n > (int)sizeof text - 2)
+            n = (int)sizeof text - 2;
+        text[n++] = '\n';
+        if (shell_active) /* over the prompt, which then comes back */
+            tern_write("\r\033[K", 4);
+        tern_write(text, (size_t)n);
+        if (shell_active)
+            redraw_prompt();
     }
 }
 
@@ -354,14 +373,13 @@ static void console_sink(void *ctx, const char *s, size_t n)
     tern_write(s, n);
 }
 
-static struct shell_line line TERN_PRIVATE;
-
 int tern_shell(void)
 {
     struct shell_out o = {console_sink, NULL};
 
     shell_line_init(&line, o, shell_cmd_word);
     tern_write(SHELL_PROMPT, sizeof SHELL_PROMPT - 1);
+    shell_active = true;
     for (;;) {
         int c = tern_getc(-1);
 
@@ -369,6 +387,7 @@ int tern_shell(void)
         case SHELL_NONE:
             continue;
         case SHELL_EOF:
+            shell_active = false;
             tern_write("\n", 1);
             return 0;
         case SHELL_LINE: {
@@ -380,8 +399,10 @@ int tern_shell(void)
                 if (line.buf[i] == '\0')
                     line.buf[i] = ' ';
             shell_line_commit(&line);
-            if (r == SHELL_EXIT)
+            if (r == SHELL_EXIT) {
+                shell_active = false;
                 return 0;
+            }
             break;
         }
         case SHELL_CANCEL:
