@@ -57,7 +57,8 @@ LDFLAGS := $(ARCH_LDFLAGS) -L$(BOARD_DIR) -Wl,--gc-sections -Wl,--no-warn-rwx-se
 # --- sources ---------------------------------------------------------------
 
 KERNEL_SRCS := kernel/boot.c kernel/canary.c kernel/console.c kernel/fmt.c \
-	kernel/layout.c kernel/panic.c kernel/segments.c kernel/time.c
+	kernel/layout.c kernel/panic.c kernel/segments.c kernel/time.c \
+	kernel/shell.c kernel/shell_line.c kernel/shell_cmds.c
 ifeq ($(LIBC),newlib)
 KERNEL_SRCS += kernel/syscalls.c
 else
@@ -71,8 +72,8 @@ SCHED_SRCS := sched/proc.c sched/runq.c sched/timer.c sched/chan.c \
 	sched/sync.c sched/note.c sched/timers.c
 RUNTIME_SRCS := $(ARCH_SRCS) $(BOARD_DIR)/board.c $(BOARD_SRCS) $(KERNEL_SRCS) \
 	$(MM_SRCS) mm/init.c mm/libc.c $(SCHED_SRCS)
-APP_SRCS := examples/hello/main.c
-TEST_SRCS := tests/harness/harness.c tests/common/mm_model.c \
+APP_SRCS := examples/demo/main.c
+TEST_SRCS := tests/harness/harness.c tests/common/mm_model.c tests/common/capture.c \
 	$(sort $(wildcard tests/target/*.c))
 
 obj = $(patsubst %,$(B)/obj/%.o,$(basename $(1)))
@@ -121,11 +122,12 @@ $(B)/tests.elf: $(RUNTIME_OBJS) $(TEST_OBJS) $(BOARD_DIR)/memory.ld linker/$(ARC
 %.hex: %.elf
 	$(Q)$(OBJCOPY) -O ihex $< $@
 
-# The banner names the git revision: rebuild boot.o when it changes.
+# The banner and `version` name the git revision: rebuild boot.o and
+# shell.o when it changes.
 $(B)/git-version: FORCE
 	@mkdir -p $(B)
 	@echo '$(GIT)' | cmp -s - $@ || echo '$(GIT)' > $@
-$(B)/obj/kernel/boot.o: $(B)/git-version
+$(B)/obj/kernel/boot.o $(B)/obj/kernel/shell.o: $(B)/git-version
 FORCE:
 
 # What tools/qemu-run needs to boot an image of this board.
@@ -135,7 +137,7 @@ $(B)/qemu.env: $(BOARD_DIR)/board.mk Makefile
 		'$(QEMU)' '$(QEMU_ARGS)' '$(QEMU_EXIT)' > $@
 
 run: all
-	tools/qemu-run $(B)/qemu.env $(B)/tern.elf
+	tools/run-demo $(B)/qemu.env $(B)/tern.elf
 
 # --- tests -----------------------------------------------------------------
 
@@ -145,9 +147,9 @@ HOST_CFLAGS := -std=c11 $(WARN) -O1 -g -fno-omit-frame-pointer \
 	-D_DEFAULT_SOURCE -Iinclude -I. -Iarch/host -DBOARD_NAME='"host"' -MMD -MP \
 	-DTERN_PAGE_SIZE=$(HOST_PAGE)
 HOST_SRCS := kernel/fmt.c kernel/console.c kernel/panic.c kernel/segments.c \
-	kernel/canary.c \
+	kernel/canary.c kernel/shell.c kernel/shell_line.c kernel/shell_cmds.c \
 	kernel/time.c arch/host/arch.c tests/harness/harness.c $(MM_SRCS) \
-	$(SCHED_SRCS) tests/common/mm_model.c \
+	$(SCHED_SRCS) tests/common/mm_model.c tests/common/capture.c \
 	$(sort $(wildcard tests/host/*.c))
 HOST_OBJS := $(patsubst %,$(HOST_B)/obj/%.o,$(basename $(HOST_SRCS)))
 

@@ -373,4 +373,21 @@ const struct tern_segment *tern_segments(size_t *n);
 /* Print the segment map to the console. */
 void tern_segments_print(void);
 
+/* --- console shell -------------------------------------------------------------
+ * The serial shell (kernel/shell.c): help, memstats, goroutines, sched,
+ * heap, segments, ...  It never allocates, so it works with the heap
+ * exhausted.
+ */
+
+/* Run the shell on the console in the calling goroutine until `exit` or
+ * Ctrl-D on an empty line; returns 0.  One shell at a time (its line
+ * editor is static).  Its deepest commands use about 700 bytes of the
+ * goroutine's stack (measured on the microbit by tests/target). */
+int tern_shell(void);
+
+/* Name a goroutine entry function for `goroutines` (the image has no
+ * symbol table; unnamed entries show as addresses).  Up to 8 names; name
+ * must outlive the program (a string literal). */
+void tern_shell_name(void (*fn)(void *), const char *name);
+
 #endif /* TERN_H */

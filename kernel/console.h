@@ -18,6 +18,18 @@ void console_init(void);
  * the board's UART interrupt handler; bounded by the UART's FIFO depth. */
 void console_rx_isr(void);
 
+/* Tests: put bytes into the receive ring as if the UART had received
+ * them (interrupts masked meanwhile); returns how many fitted. */
+size_t console_rx_inject(const char *s, size_t n);
+
+/* Bytes waiting in the receive ring. */
+uint32_t console_rx_pending(void);
+
+/* Tests: send tern_write's output (tern_printf's too) to fn instead of
+ * the UART; NULL restores the UART.  The fatal paths
+ * (console_write_sync) always use the UART. */
+void console_set_tx_hook(void (*fn)(const char *s, size_t n));
+
 /* Receive interrupts handled since boot (for tests and stats). */
 uint32_t console_rx_irqs(void);
 

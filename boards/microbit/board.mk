@@ -20,7 +20,8 @@ RUNQ := 32
 PAGE_SIZE := 512
 SBRK_ARENA := 512
 BOARD_SRCS :=
-BOARD_DEFS :=
+# The shell's `goroutines` snapshot: 6 goroutines (288 bytes of RAM).
+BOARD_DEFS := -DSHELL_MAX_G=6
 QEMU := qemu-system-arm
 QEMU_ARGS := -M microbit
 QEMU_EXIT := semihosting
