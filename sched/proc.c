@@ -504,7 +504,7 @@ _Noreturn void sched_start(int (*fn)(void))
              * no interrupt-fed channel. */
             tern_panic("all goroutines are asleep - deadlock!");
         } else {
-            arch_wait_irq();
+            time_idle(timer_next(&p0));
         }
         arch_irq_restore(irq);
     }
