@@ -157,7 +157,7 @@ struct tern_sched_stats {
     uint32_t runnable;    /* on run queues */
     uint32_t switches;    /* context switches (wraps at 2^32) */
     uint64_t preemptions; /* of them, forced by the time slice */
-    uint64_t idle_ns;     /* time the CPU idled, sampled at every tick */
+    uint64_t idle_ns;     /* time the CPU idled (measured around each sleep) */
     uint64_t busy_ns;     /* time goroutines ran, likewise */
 };
 void tern_sched_stats(struct tern_sched_stats *st);
@@ -375,14 +375,16 @@ void tern_segments_print(void);
 
 /* --- console shell -------------------------------------------------------------
  * The serial shell (kernel/shell.c): help, memstats, goroutines, sched,
- * heap, segments, ...  It never allocates, so it works with the heap
- * exhausted.
+ * heap, segments, ...  It allocates its line editor (~430 bytes, manual
+ * heap) when it starts and nothing after, so it keeps working if the heap
+ * is exhausted later.
  */
 
 /* Run the shell on the console in the calling goroutine until `exit` or
- * Ctrl-D on an empty line; returns 0.  One shell at a time (its line
- * editor is static).  Its deepest commands use about 700 bytes of the
- * goroutine's stack (measured on the microbit by tests/target). */
+ * Ctrl-D on an empty line; returns 0, or -1 (and says so) if there was no
+ * memory for its line editor.  One shell at a time.  Its deepest commands
+ * use about 700 bytes of the goroutine's stack (measured on the microbit
+ * by tests/target). */
 int tern_shell(void);
 
 /* Name a goroutine entry function for `goroutines` (the image has no

@@ -5,9 +5,13 @@
  * `goroutines`, `sched`, `heap`, `segments` over the UART.  It must keep
  * working when the rest of the system is in trouble, so:
  *
- *   - it never allocates: the line, the history, the argument vector and
- *     every command's scratch space are fixed buffers (static or small
- *     stack arrays), so an exhausted heap does not silence it;
+ *   - it allocates once, when it starts: the line editor's state (the
+ *     line and its history, ~430 bytes) comes from the manual heap
+ *     (tern_malloc, never the GC heap) and goes back when the shell ends,
+ *     so that a 16 KiB board pays for it only while a shell runs; the
+ *     argument vector and every command's scratch space are fixed buffers
+ *     (static or small stack arrays), so a heap exhausted after the start
+ *     does not silence it;
  *   - user input is never a format string: commands print words the user
  *     typed only through "%s";
  *   - every byte is accepted: the line editor (kernel/shell_line.c) keeps
@@ -258,19 +262,28 @@ static int cmd_sched(struct shell_out *o, int argc, char **argv)
     return SHELL_OK;
 }
 
-/* The shell's line editor, while tern_shell runs. */
-static struct shell_line line TERN_PRIVATE;
+/* The shell's line editor, while tern_shell runs (NULL otherwise). */
+static struct shell_line *volatile cur_line TERN_PRIVATE;
 static volatile bool shell_active;
 
 /* The prompt and the line being typed, after output that overwrote them
- * (a schedtrace line).  The editor may change the line meanwhile: the
- * length is read once and bounded, so at worst the picture is stale. */
+ * (a schedtrace line).  The line is copied with interrupts masked (the
+ * shell cannot end or edit it meanwhile; 80 bytes at most), so the
+ * picture is at worst a moment stale. */
 static void redraw_prompt(void)
 {
-    size_t n = line.len;
+    char copy[SHELL_LINE_MAX];
+    size_t n = 0;
+    unsigned long irq = arch_irq_save();
+    struct shell_line *l = cur_line;
 
+    if (l != NULL) {
+        n = l->len <= SHELL_LINE_MAX ? l->len : SHELL_LINE_MAX;
+        memcpy(copy, l->buf, n);
+    }
+    arch_irq_restore(irq);
     tern_write(SHELL_PROMPT, sizeof SHELL_PROMPT - 1);
-    tern_write(line.buf, n <= SHELL_LINE_MAX ? n : SHELL_LINE_MAX);
+    tern_write(copy, n);
 }
 
 /* schedtrace N: a goroutine prints a line every N ms.  Each start bumps
@@ -373,36 +386,50 @@ static void console_sink(void *ctx, const char *s, size_t n)
     tern_write(s, n);
 }
 
+static int shell_end(struct shell_line *line)
+{
+    unsigned long irq = arch_irq_save();
+
+    shell_active = false;
+    cur_line = NULL;
+    arch_irq_restore(irq);
+    tern_free(line);
+    return 0;
+}
+
 int tern_shell(void)
 {
     struct shell_out o = {console_sink, NULL};
+    struct shell_line *line = tern_malloc(sizeof *line);
 
-    shell_line_init(&line, o, shell_cmd_word);
+    if (line == NULL) {
+        tern_printf("shell: out of memory for the line editor\n");
+        return -1;
+    }
+    shell_line_init(line, o, shell_cmd_word);
+    cur_line = line;
     tern_write(SHELL_PROMPT, sizeof SHELL_PROMPT - 1);
     shell_active = true;
     for (;;) {
         int c = tern_getc(-1);
 
-        switch (shell_line_feed(&line, c)) {
+        switch (shell_line_feed(line, c)) {
         case SHELL_NONE:
             continue;
         case SHELL_EOF:
-            shell_active = false;
             tern_write("\n", 1);
-            return 0;
+            return shell_end(line);
         case SHELL_LINE: {
-            int r = shell_exec(&o, line.buf);
+            int r = shell_exec(&o, line->buf);
 
             /* shell_exec split the line with NULs where it had spaces:
              * put them back for the history. */
-            for (size_t i = 0; i < line.len; i++)
-                if (line.buf[i] == '\0')
-                    line.buf[i] = ' ';
-            shell_line_commit(&line);
-            if (r == SHELL_EXIT) {
-                shell_active = false;
-                return 0;
-            }
+            for (size_t i = 0; i < line->len; i++)
+                if (line->buf[i] == '\0')
+                    line->buf[i] = ' ';
+            shell_line_commit(line);
+            if (r == SHELL_EXIT)
+                return shell_end(line);
             break;
         }
         case SHELL_CANCEL:

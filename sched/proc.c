@@ -85,7 +85,8 @@
  *
  * Observability (for the console): every G counts its switches and
  * preemptions and is charged a tick period at every tick that finds it
- * running (sampled CPU time, as schedstats do; the idle time likewise);
+ * running (sampled CPU time, as schedstats do); the idle loop measures
+ * the time it sleeps (the tick stops meanwhile: kernel/time.c);
  * stacks are painted when mm hands them out, so the deepest use is the
  * deepest word that lost the paint (tern_goroutines, the fatal dump);
  * tern_schedtrace formats Go's schedtrace line.
@@ -461,8 +462,6 @@ void sched_tick(void)
         sched.busy_ns += ns;
         if (slice_expired() && others_runnable(m0.p))
             arch_preempt_request();
-    } else {
-        sched.idle_ns += 1000000000u / tern_tick_hz();
     }
 }
 
@@ -732,7 +731,10 @@ static _Noreturn void idle_loop(void *arg)
              * no interrupt-fed channel. */
             tern_panic("all goroutines are asleep - deadlock!");
         } else {
-            arch_wait_irq();
+            int64_t t0 = tern_nanotime();
+
+            time_idle(timer_next(&p0));
+            sched.idle_ns += (uint64_t)(tern_nanotime() - t0);
         }
         arch_irq_restore(irq);
     }

@@ -103,7 +103,7 @@ struct sched {
     uint64_t preemptions; /* of them, forced by the time slice */
     int64_t slice_ns;     /* the time slice */
     void *g0stack;        /* the idle loop's (TERN_G0_STACK bytes) */
-    uint64_t idle_ns;     /* ticks that found the M idle, in ns */
+    uint64_t idle_ns;     /* time the idle loop slept (time_idle) */
     uint64_t busy_ns;     /* ticks that found a goroutine running, in ns */
     uint32_t allg_gen;    /* bumped when reclaim_dead unlinks Gs */
     uint8_t wakepreempt;  /* an interrupt readied a G: preempt at once */

@@ -169,10 +169,10 @@ TEST_DEATH(sched, blocking_in_an_interrupt_is_fatal,
 
 static volatile int obs_stop;
 
-/* Uses about 600 bytes of stack, then waits on the channel it is given. */
+/* Uses about 300 bytes of stack, then waits on the channel it is given. */
 static void __attribute__((noinline)) deep_then_wait(void *arg)
 {
-    volatile char buf[600];
+    volatile char buf[300];
     int v;
 
     for (size_t i = 0; i < sizeof buf; i++)
@@ -198,7 +198,7 @@ TEST(sched, goroutine_snapshot)
     tern_chan *c = tern_chan_make(sizeof(int), 0);
 
     ASSERT_TRUE(c != NULL);
-    id = tern_go_stack(deep_then_wait, c, 1024);
+    id = tern_go_stack(deep_then_wait, c, GSTACK);
     ASSERT_TRUE(id > 0);
     tern_yield(); /* it runs, fills its buffer, waits */
     n = tern_goroutines(g, 8);
@@ -212,10 +212,10 @@ TEST(sched, goroutine_snapshot)
     EXPECT_TRUE(strcmp(it->state, "chan receive") == 0);
     EXPECT_TRUE(it->fn == deep_then_wait);
     EXPECT_EQ(it->parent, tern_goid());
-    EXPECT_TRUE(it->stack_size >= 1024);
-    EXPECT_TRUE(it->stack_hiwat >= 600); /* its buffer, measured by paint */
+    EXPECT_TRUE(it->stack_size >= GSTACK);
+    EXPECT_TRUE(it->stack_hiwat >= 300); /* its buffer, measured by paint */
     EXPECT_TRUE(it->stack_hiwat <= it->stack_size);
-    EXPECT_TRUE(it->stack_used > 600 && it->stack_used <= it->stack_hiwat);
+    EXPECT_TRUE(it->stack_used > 300 && it->stack_used <= it->stack_hiwat);
     EXPECT_TRUE(it->switches >= 1);
     tern_chan_send(c, &one);
     tern_yield(); /* it returns */
