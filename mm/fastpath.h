@@ -54,6 +54,19 @@ mm_alloc_inline(size_t size, unsigned kind, unsigned flags)
  * reports).  mm/mm.c. */
 void mcentral_freed(struct mspan *s);
 
+/* Put object p, its alloc bit already cleared, back on its small span's
+ * free list.  Lock held.  O(1). */
+static inline __attribute__((always_inline)) void
+mm_free_small_locked(struct mspan *s, void *p)
+{
+    *(void **)p = s->freelist;
+    s->freelist = p;
+    s->nalloc--;
+    mmc.class_frees[s->sizeclass]++;
+    if (s->list != MSPAN_LIST_NONE) /* no mcache holds it */
+        mcentral_freed(s);
+}
+
 /*
  * Free a small manual object (malloc's) inline: the page map of the first
  * region, then the same checks as mm_free in their cheapest form: a span
@@ -87,12 +100,7 @@ static inline __attribute__((always_inline)) void mm_free_inline(void *p)
     if (!(*w & bit))
         goto slow;
     *w &= ~bit;
-    *(void **)p = s->freelist;
-    s->freelist = p;
-    s->nalloc--;
-    mmc.class_frees[s->sizeclass]++;
-    if (s->list != MSPAN_LIST_NONE) /* no mcache holds it */
-        mcentral_freed(s);
+    mm_free_small_locked(s, p);
     mm_unlock(irq);
     return;
 slow:

@@ -413,12 +413,7 @@ void mm_free(void *p)
         mheap_free(s);
     } else {
         s->allocbits[i / 32] &= ~(1u << (i % 32));
-        *(void **)p = s->freelist;
-        s->freelist = p;
-        s->nalloc--;
-        mmc.class_frees[s->sizeclass]++;
-        if (s->list != MSPAN_LIST_NONE) /* no mcache holds it */
-            mcentral_freed(s);
+        mm_free_small_locked(s, p);
     }
     mm_unlock(irq);
 }
