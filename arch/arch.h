@@ -255,8 +255,9 @@ void arch_context_switch(struct arch_context *from, struct arch_context *to);
  */
 void arch_preempt_request(void);
 
-/* Provided by the scheduler: called in thread context, interrupts on,
- * by the thread the port diverted. */
+/* Provided by the scheduler: called in thread context by the thread the
+ * port diverted, with interrupts masked (the port unmasks them only when
+ * the diversion has unwound, so that diversions never nest). */
 void sched_preempted(void);
 
 /* Provided by the scheduler, for fault reports (between fatal_begin and

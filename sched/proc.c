@@ -460,8 +460,8 @@ void sched_tick(void)
         canary_verify(m0.curg);
         m0.curg->cpu_ns += ns;
         sched.busy_ns += ns;
-        if (slice_expired() && others_runnable(m0.p))
-            arch_preempt_request();
+        if ((sched.wakepreempt || slice_expired()) && others_runnable(m0.p))
+            arch_preempt_request(); /* again, if the arch refused one */
     }
 }
 

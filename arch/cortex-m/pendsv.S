@@ -16,8 +16,16 @@
  *      r12, lr, the flags (APSR) and, on FPU builds if the thread has FP
  *      state (CONTROL.FPCA), s0-s15 and FPSCR, then a word recording
  *      whether it did, keeping SP's alignment mod 8 as it was,
- *   3. calls sched_preempted() (8-byte aligned),
- *   4. restores it all and pops the return address into PC.
+ *   3. masks interrupts and calls sched_preempted() (8-byte aligned),
+ *   4. restores it all, unmasks interrupts (they were on, or PendSV could
+ *      not have fired) and pops the return address into PC.
+ *
+ * Interrupts stay masked from step 3 to the last instruction, and PendSV
+ * never diverts a thread whose PC is inside the trampoline, so a thread
+ * is never diverted again before the first diversion has unwound: under
+ * an interrupt storm that requests a preemption at every interrupt,
+ * diversions would otherwise nest and grow the stack without bound.  A
+ * request refused that way is made again at the next tick.
  *
  * Thumb-1 for the integer part: one file for ARMv6-M, v7-M and v8-M.
  */
@@ -65,7 +73,8 @@ arch_preempt_trampoline:
 	lsrs	r0, r0, #3
 	lsls	r0, r0, #3
 	mov	sp, r0
-	bl	sched_preempted
+	cpsid	i			@    masked until the last instruction:
+	bl	sched_preempted		@    no second diversion on top of this one
 	mov	sp, r4			@ 4. restore everything
 #if defined(CM_FPU)
 	pop	{r0}
@@ -81,6 +90,7 @@ arch_preempt_trampoline:
 	mov	lr, r1
 	msr	apsr_nzcvq, r2
 	pop	{r0-r4}
+	cpsie	i			@ (PendSV fired, so they were on)
 	pop	{pc}
 	.global arch_preempt_trampoline_end
 arch_preempt_trampoline_end:
