@@ -145,7 +145,7 @@ HOST_CC := gcc
 HOST_CFLAGS := -std=c11 $(WARN) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-D_DEFAULT_SOURCE -Iinclude -I. -Iarch/host -DBOARD_NAME='"host"' -MMD -MP \
-	-DTERN_PAGE_SIZE=$(HOST_PAGE)
+	-DTERN_PAGE_SIZE=$(HOST_PAGE) $(if $(filter 512,$(HOST_PAGE)),-DARCH_HAS_UMULL=0)
 HOST_SRCS := kernel/fmt.c kernel/console.c kernel/panic.c kernel/segments.c \
 	kernel/canary.c kernel/shell.c kernel/shell_line.c kernel/shell_cmds.c \
 	kernel/time.c arch/host/arch.c tests/harness/harness.c $(MM_SRCS) \

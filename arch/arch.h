@@ -226,6 +226,9 @@ _Noreturn void arch_thread_start(struct arch_context *c, void *stack,
                                  size_t size, void (*fn)(void *), void *arg);
 
 /*
+ * ARCH_HAS_UMULL (arch_inline.h): 1 if a 32x32->64 multiply is one
+ * instruction (mm's object index uses a 16-bit split where it is not).
+ *
  * ARCH_STACK_HW (arch_inline.h): 1 if the port catches thread-stack
  * overflow in hardware (then the scheduler checks its canary at the tick
  * only, not at every switch too).

@@ -103,6 +103,12 @@ _Static_assert(TINY_SIZE == 16, "the tiny block is one 16-byte object");
 
 void mm_init_regions(const struct mm_region *r, int n)
 {
+#if !ARCH_HAS_UMULL
+    for (unsigned c = 1; c < MM_NUM_CLASSES; c++) /* mm_object_index */
+        if ((uint32_t)mm_class_npages[c] * MM_PAGE_SIZE > 65536u)
+            tern_panic("size classes: a span over 64 KiB needs a 64-bit "
+                       "multiply this CPU lacks");
+#endif
     unsigned long s = mm_lock();
 
     mheap_init(r, n);

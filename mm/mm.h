@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/arch.h"
 #include "mm/sizeclass.h"
 
 #define MM_PAGE_SIZE   TERN_PAGE_SIZE
@@ -186,7 +187,19 @@ void *mm_object_base(const void *p, struct mspan **spanp);
 /* Index of the object at p in span s (p inside the span's objects). */
 static inline uint32_t mm_object_index(const struct mspan *s, uintptr_t p)
 {
+#if ARCH_HAS_UMULL
     return (uint32_t)(((uint64_t)(p - s->base) * s->divmul) >> 32);
+#else
+    /* No 32x32->64 multiply (ARMv6-M: it would be a library call): the
+     * reciprocal in halves.  Exact for offsets below 64 KiB, which every
+     * small span is (mm_init_regions checks); a large span's divmul is 0;
+     * a garbage index for a stray pointer is rejected by the callers'
+     * range checks as before. */
+    uint32_t off = (uint32_t)(p - s->base);
+    uint32_t hi = s->divmul >> 16, lo = s->divmul & 0xFFFFu;
+
+    return (off * hi + ((off * lo) >> 16)) >> 16;
+#endif
 }
 
 static inline bool mm_bit(const uint32_t *bits, uint32_t i)

@@ -59,6 +59,13 @@ struct arch_context {
 #define ARCH_STACK_HW 1
 #endif
 
+/* A 32x32->64 multiply instruction (UMULL); ARMv6-M has none. */
+#if defined(CM_V6M)
+#define ARCH_HAS_UMULL 0
+#else
+#define ARCH_HAS_UMULL 1
+#endif
+
 /* The saved stack pointer of a parked context (arch/arch.h). */
 static inline uintptr_t arch_context_sp(const struct arch_context *c)
 {

@@ -35,6 +35,9 @@ struct arch_context {
 
 #define ARCH_STACK_GUARD 0u /* bytes; see arch/arch.h */
 #define ARCH_STACK_HW    0  /* no hardware stack check */
+#ifndef ARCH_HAS_UMULL      /* the 512-byte-page host build tests the split */
+#define ARCH_HAS_UMULL 1
+#endif
 
 /* The saved stack pointer of a parked context: unknown in a ucontext
  * without GNU extensions (arch/arch.h allows 0). */

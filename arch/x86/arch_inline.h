@@ -35,6 +35,7 @@ struct arch_context {
  * larger than a page touch each page it spans, so no frame jumps it. */
 #define ARCH_STACK_GUARD 4096u /* bytes; see arch/arch.h */
 #define ARCH_STACK_HW    1     /* the guard page (arch/arch.h) */
+#define ARCH_HAS_UMULL   1     /* mull: 32x32->64 */
 
 /* The saved stack pointer of a parked context (arch/arch.h). */
 static inline uintptr_t arch_context_sp(const struct arch_context *c)

@@ -83,6 +83,29 @@ TEST(mm, every_class_aligned_distinct_reusable)
     }
 }
 
+/* The object index is exact at every byte of every class's span, with
+ * the 64-bit multiply or (the 512-byte-page build: ARCH_HAS_UMULL 0, as
+ * on ARMv6-M) the 16-bit split. */
+TEST(mm, object_index_exact_everywhere)
+{
+    struct mspan s;
+
+    memset(&s, 0, sizeof s);
+    s.base = 0x10000;
+    for (unsigned c = 1; c < MM_NUM_CLASSES; c++) {
+        uint32_t bytes = (uint32_t)mm_class_npages[c] * MM_PAGE_SIZE;
+
+        s.divmul = mm_class_divmul[c];
+        for (uint32_t off = 0; off < bytes; off++) {
+            uint32_t want = off / mm_class_size[c];
+            if (mm_object_index(&s, s.base + off) != want) {
+                EXPECT_EQ(mm_object_index(&s, s.base + off), want);
+                return;
+            }
+        }
+    }
+}
+
 TEST(mm, size_lookup_picks_smallest_class)
 {
     for (size_t s = 1; s <= MM_MAX_SMALL; s++) {
