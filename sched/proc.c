@@ -540,8 +540,11 @@ static void dump(void)
 {
     struct g *cur = m0.curg;
 
-    if (cur == NULL)
-        fatal_printf("goroutine 0 [idle loop]:\n\tsp=%p\n", (void *)arch_sp());
+    if (cur == NULL) {
+        fatal_printf("goroutine 0 [idle loop]:\n");
+        if (!arch_in_isr())
+            fatal_printf("\tsp=%p\n", (void *)arch_sp());
+    }
     for (int pass = 0; pass < 2; pass++)
         for (struct g *gp = sched.allg; gp != NULL; gp = gp->alllink) {
             if (!g_plausible(gp)) {
@@ -555,9 +558,12 @@ static void dump(void)
             fatal_printf("\tentry=%p arg=%p stack=[%p, %p)", (void *)gp->fn,
                          gp->arg, gp->stack,
                          (void *)((char *)gp->stack + gp->stacksize));
-            if (gp == cur)
-                fatal_printf(" sp=%p", (void *)arch_sp());
-            else if (arch_context_sp(&gp->ctx) != 0)
+            if (gp == cur) {
+                /* in a fault or interrupt handler, arch_sp is the
+                 * handler's stack: the fault report has the thread's SP */
+                if (!arch_in_isr())
+                    fatal_printf(" sp=%p", (void *)arch_sp());
+            } else if (arch_context_sp(&gp->ctx) != 0)
                 fatal_printf(" used=%lu",
                              (unsigned long)((uintptr_t)gp->stack +
                                              gp->stacksize -
