@@ -250,10 +250,11 @@ struct tern_rwmutex {
     volatile int writer;  /* 1: a writer holds it */
     void *rhead, *rtail;  /* parked readers, in order */
     void *whead, *wtail;  /* parked writers, in order */
+    int rwait;            /* parked readers */
 };
 #define TERN_RWMUTEX_INIT                                                      \
     {                                                                          \
-        0, 0, 0, 0, 0, 0                                                       \
+        0, 0, 0, 0, 0, 0, 0                                                    \
     }
 
 struct tern_waitgroup {

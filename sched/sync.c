@@ -53,10 +53,12 @@
  * error.  Ids, not G pointers, since descriptors are recycled.  fn must
  * return: a tern_goexit inside it leaves the Once RUNNING for good.
  *
- * Cost: every masked section is O(1), except the wake-alls: WaitGroup's
- * counter reaching zero, RWMutex's Unlock admitting the parked readers and
- * Once's first Do returning are O(waiters) (one sched_ready each, already
- * bounded by the goroutines that exist).  Blocking from an interrupt
+ * Cost: every masked section is O(1).  The wake-alls (WaitGroup's counter
+ * reaching zero, RWMutex's Unlock admitting the parked readers, Once's
+ * first Do returning) detach the whole queue in O(1), settle the counts
+ * (RWMutex counts its parked readers, so it admits them all at once), and
+ * then ready the detached goroutines one short masked section each: O(n)
+ * work, never O(n) with interrupts masked (BRIEF contract 5).  Blocking from an interrupt
  * handler is a fatal error, as everywhere; the try- and unlock operations
  * never block.  Misuse is fatal with Go's messages.
  */
@@ -84,6 +86,32 @@ static struct g *waitq_pop(struct g **head, struct g **tail)
         gp->schedlink = NULL;
     }
     return gp;
+}
+
+/* Take the whole queue: its Gs stay parked until ready_list.  Masked. */
+static struct g *detach(struct g **head, struct g **tail)
+{
+    struct g *gp = *head;
+
+    *head = *tail = NULL;
+    return gp;
+}
+
+/* Ready every G of a detached queue, each with interrupts masked for O(1)
+ * only (BRIEF contract 5: no masked section grows with the number of
+ * waiters).  The list is the caller's alone; next is read before the G is
+ * readied (a full run queue spills through schedlink). */
+static void ready_list(struct g *gp)
+{
+    while (gp != NULL) {
+        struct g *next = gp->schedlink;
+        unsigned long irq = arch_irq_save();
+
+        gp->schedlink = NULL;
+        sched_ready(gp, false);
+        arch_irq_restore(irq);
+        gp = next;
+    }
 }
 
 static void block(struct g **head, struct g **tail, enum g_waitreason why)
@@ -150,10 +178,12 @@ void tern_rwmutex_rlock(struct tern_rwmutex *rw)
 {
     unsigned long irq = arch_irq_save();
 
-    if (rwmutex_readable(rw))
+    if (rwmutex_readable(rw)) {
         rw->readers++;
-    else /* woken as a reader: Unlock counted it in */
+    } else { /* woken as a reader: Unlock counted it in */
+        rw->rwait++;
         block(RQ(rw), WAIT_RWMUTEX_R);
+    }
     arch_irq_restore(irq);
 }
 
@@ -204,26 +234,27 @@ bool tern_rwmutex_trylock(struct tern_rwmutex *rw)
     return ok;
 }
 
-/* Step 4.  O(parked readers) when it admits them, else O(1). */
+/* Step 4.  O(1) with interrupts masked; admitting the parked readers
+ * readies them afterwards, one short masked section each (ready_list). */
 void tern_rwmutex_unlock(struct tern_rwmutex *rw)
 {
     unsigned long irq = arch_irq_save();
-    struct g *gp;
+    struct g *gp, *admitted = NULL;
 
     if (!rw->writer)
         tern_panic("sync: Unlock of unlocked RWMutex");
     if (rw->rhead != NULL) {
         rw->writer = 0;
-        while ((gp = waitq_pop(RQ(rw))) != NULL) {
-            rw->readers++; /* it holds a read lock now */
-            sched_ready(gp, false);
-        }
+        rw->readers += rw->rwait; /* each holds a read lock now */
+        rw->rwait = 0;
+        admitted = detach(RQ(rw));
     } else if ((gp = waitq_pop(WQ(rw))) != NULL) {
         sched_ready(gp, false); /* it owns the lock now */
     } else {
         rw->writer = 0;
     }
     arch_irq_restore(irq);
+    ready_list(admitted);
 }
 
 /* The queue from head is well formed (ends at tail) and every G on it is
@@ -254,6 +285,14 @@ const char *rwmutex_verify(const struct tern_rwmutex *rw)
         err = "readers wait, and no writer holds it or waits";
     else if ((err = waitq_verify(rw->rhead, rw->rtail, WAIT_RWMUTEX_R)) == NULL)
         err = waitq_verify(rw->whead, rw->wtail, WAIT_RWMUTEX_W);
+    if (err == NULL) {
+        int n = 0;
+
+        for (const struct g *gp = rw->rhead; gp != NULL; gp = gp->schedlink)
+            n++;
+        if (n != rw->rwait)
+            err = "parked-reader count differs from the queue";
+    }
     arch_irq_restore(irq);
     return err;
 }
@@ -267,10 +306,11 @@ void tern_waitgroup_add(struct tern_waitgroup *wg, int delta)
     if (wg->count < 0)
         tern_panic("sync: negative WaitGroup counter");
     if (wg->count == 0)
-        while ((gp = waitq_pop((struct g **)&wg->head,
-                               (struct g **)&wg->tail)) != NULL)
-            sched_ready(gp, false);
+        gp = detach((struct g **)&wg->head, (struct g **)&wg->tail);
+    else
+        gp = NULL;
     arch_irq_restore(irq);
+    ready_list(gp);
 }
 
 void tern_waitgroup_done(struct tern_waitgroup *wg)
@@ -314,8 +354,10 @@ void tern_once_do(struct tern_once *o, void (*fn)(void *), void *arg)
         irq = arch_irq_save();
         o->state = ONCE_DONE;
         o->runner = 0;
-        while ((gp = waitq_pop(OQ(o))) != NULL) /* O(waiters) */
-            sched_ready(gp, false);
+        gp = detach(OQ(o));
+        arch_irq_restore(irq);
+        ready_list(gp);
+        return;
     }
     arch_irq_restore(irq);
 }
