@@ -87,7 +87,8 @@ OUTPUTS := $(foreach i,$(IMAGES),$(i) $(i:.elf=.bin) $(i:.elf=.hex))
 # --- targets ---------------------------------------------------------------
 
 .PHONY: all images deps run test test-host test-target bench size gdb \
-	clean format-check format sizeclasses bench-doc bench-host deps-bench
+	clean format-check format sizeclasses bench-doc bench-host deps-bench \
+	monitor
 .DEFAULT_GOAL := all
 
 all: deps
@@ -240,6 +241,19 @@ bench: all
 size: all
 	@echo "$(BOARD): $(B)/tern.elf"
 	@tools/size-report $(NM) $(B)/tern.elf $(BOARD_DIR)/memory.ld
+
+# A real board's console: picocom on its serial port (exit: Ctrl-A
+# Ctrl-X).  DRYRUN=1 prints the command without running it.
+PORT ?= /dev/ttyACM0
+BAUD ?= 115200
+MONITOR_CMD = picocom --baud $(BAUD) $(PORT)
+
+monitor:
+	@echo '$(MONITOR_CMD)'
+ifeq ($(DRYRUN),)
+	@tools/install-deps monitor
+	@$(MONITOR_CMD)
+endif
 
 gdb: all
 	tools/qemu-run --gdb $(B)/qemu.env $(B)/tern.elf & \
