@@ -3,7 +3,11 @@
 #   make [BOARD=b]          build build/<b>/tern.{elf,bin,hex,map} and the
 #                           test image build/<b>/tests.{elf,bin,hex,map}
 #   make run [BOARD=b]      boot the demo image in QEMU
-#   make test               host tests + target tests on every board
+#   make test               host tests + target tests on every board +
+#                           the host tools' tests (tests/tools)
+#   make plot [BOARD=b]     the demo's heap over time: build/memplot.png
+#   make monitor [PORT=p] [BAUD=n] [DRYRUN=1]
+#                           picocom on a real board's serial port
 #   make bench [BOARD=b]    benchmarks (deterministic QEMU -icount)
 #   make size [BOARD=b]     flash and RAM per segment
 #   make gdb [BOARD=b]      QEMU halted with its gdbstub, gdb attached
@@ -88,7 +92,7 @@ OUTPUTS := $(foreach i,$(IMAGES),$(i) $(i:.elf=.bin) $(i:.elf=.hex))
 
 .PHONY: all images deps run test test-host test-target bench size gdb \
 	clean format-check format sizeclasses bench-doc bench-host deps-bench \
-	monitor
+	monitor plot
 .DEFAULT_GOAL := all
 
 all: deps
@@ -140,6 +144,16 @@ $(B)/qemu.env: $(BOARD_DIR)/board.mk Makefile
 run: all
 	tools/run-demo $(B)/qemu.env $(B)/tern.elf
 
+# The demo's heap over time: the shell types `memstats -json` PLOT_SAMPLES
+# times (0.3 s apart, tools/run-demo), tools/memplot draws the log.
+PLOT_SAMPLES ?= 40
+
+plot: all
+	@tools/install-deps plot
+	@yes 'memstats -json' | head -n $(PLOT_SAMPLES) | \
+		tools/run-demo $(B)/qemu.env $(B)/tern.elf > build/memplot.log
+	@tools/memplot build/memplot.log -o build/memplot.png
+
 # --- tests -----------------------------------------------------------------
 
 HOST_CC := gcc
@@ -179,6 +193,7 @@ test-target: deps
 	done
 
 test: deps
+	@tools/install-deps plot
 	@$(MAKE) --no-print-directory -s test-host
 	@$(MAKE) --no-print-directory -s test-target
 	@tools/run-tests $(BOARDS)
