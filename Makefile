@@ -3,7 +3,13 @@
 #   make [BOARD=b]          build build/<b>/tern.{elf,bin,hex,map} and the
 #                           test image build/<b>/tests.{elf,bin,hex,map}
 #   make run [BOARD=b]      boot the demo image in QEMU
-#   make test               host tests + target tests on every board
+#   make test               host tests + target tests on every board +
+#                           the host tools' tests (tests/tools) + a
+#                           bounded run of the shell's fuzzer
+#   make plot [BOARD=b]     the demo's heap over time: build/memplot.png
+#   make fuzz               the shell's libFuzzer target, FUZZ_TIME seconds
+#   make monitor [PORT=p] [BAUD=n] [DRYRUN=1]
+#                           picocom on a real board's serial port
 #   make bench [BOARD=b]    benchmarks (deterministic QEMU -icount)
 #   make size [BOARD=b]     flash and RAM per segment
 #   make gdb [BOARD=b]      QEMU halted with its gdbstub, gdb attached
@@ -87,7 +93,8 @@ OUTPUTS := $(foreach i,$(IMAGES),$(i) $(i:.elf=.bin) $(i:.elf=.hex))
 # --- targets ---------------------------------------------------------------
 
 .PHONY: all images deps run test test-host test-target bench size gdb \
-	clean format-check format sizeclasses bench-doc bench-host deps-bench
+	clean format-check format sizeclasses bench-doc bench-host deps-bench \
+	monitor plot fuzz fuzz-build deps-fuzz
 .DEFAULT_GOAL := all
 
 all: deps
@@ -139,6 +146,16 @@ $(B)/qemu.env: $(BOARD_DIR)/board.mk Makefile
 run: all
 	tools/run-demo $(B)/qemu.env $(B)/tern.elf
 
+# The demo's heap over time: the shell types `memstats -json` PLOT_SAMPLES
+# times (0.3 s apart, tools/run-demo), tools/memplot draws the log.
+PLOT_SAMPLES ?= 40
+
+plot: all
+	@tools/install-deps plot
+	@yes 'memstats -json' | head -n $(PLOT_SAMPLES) | \
+		tools/run-demo $(B)/qemu.env $(B)/tern.elf > build/memplot.log
+	@tools/memplot build/memplot.log -o build/memplot.png
+
 # --- tests -----------------------------------------------------------------
 
 HOST_CC := gcc
@@ -178,9 +195,39 @@ test-target: deps
 	done
 
 test: deps
+	@tools/install-deps plot
 	@$(MAKE) --no-print-directory -s test-host
+	@$(MAKE) --no-print-directory -s fuzz-build
 	@$(MAKE) --no-print-directory -s test-target
 	@tools/run-tests $(BOARDS)
+
+# The shell's libFuzzer target (tests/fuzz/shell_fuzz.c): clang, ASan and
+# UBSan, the host port.  `make fuzz` runs it for FUZZ_TIME seconds and adds
+# what it finds to the corpus; run-tests runs it for FUZZ_RUNS inputs.
+FUZZ_B := build/fuzz
+FUZZ_SRCS := kernel/fmt.c kernel/console.c kernel/panic.c kernel/segments.c \
+	kernel/canary.c kernel/shell.c kernel/shell_line.c kernel/shell_cmds.c \
+	kernel/time.c arch/host/arch.c $(MM_SRCS) $(SCHED_SRCS) \
+	tests/host/fake_board.c tests/fuzz/shell_fuzz.c
+FUZZ_TIME ?= 300
+
+$(FUZZ_B)/shell-fuzz: $(FUZZ_SRCS) $(wildcard include/*.h kernel/*.h mm/*.h sched/*.h arch/host/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $@")
+	$(Q)clang -std=c11 $(WARN) -O1 -g -fno-omit-frame-pointer \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-D_DEFAULT_SOURCE -Iinclude -I. -Iarch/host -DBOARD_NAME='"host"' \
+		-DTERN_PAGE_SIZE=4096 -o $@ $(FUZZ_SRCS)
+
+fuzz-build: deps-fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_B)/shell-fuzz
+
+fuzz: fuzz-build
+	$(FUZZ_B)/shell-fuzz -max_total_time=$(FUZZ_TIME) -max_len=512 \
+		-dict=tests/fuzz/shell.dict tests/fuzz/corpus
+
+deps-fuzz:
+	@tools/install-deps fuzz
 
 # The benchmark image: the runtime, tests/bench, and (on newlib boards)
 # newlib-nano's own malloc and free, extracted from the toolchain's
@@ -240,6 +287,19 @@ bench: all
 size: all
 	@echo "$(BOARD): $(B)/tern.elf"
 	@tools/size-report $(NM) $(B)/tern.elf $(BOARD_DIR)/memory.ld
+
+# A real board's console: picocom on its serial port (exit: Ctrl-A
+# Ctrl-X).  DRYRUN=1 prints the command without running it.
+PORT ?= /dev/ttyACM0
+BAUD ?= 115200
+MONITOR_CMD = picocom --baud $(BAUD) $(PORT)
+
+monitor:
+	@echo '$(MONITOR_CMD)'
+ifeq ($(DRYRUN),)
+	@tools/install-deps monitor
+	@$(MONITOR_CMD)
+endif
 
 gdb: all
 	tools/qemu-run --gdb $(B)/qemu.env $(B)/tern.elf & \

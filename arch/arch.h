@@ -288,6 +288,17 @@ bool arch_probe_read(uintptr_t addr);
  * hardware the core halts with interrupts masked. */
 _Noreturn void arch_exit(int status);
 
+/*
+ * Reset the board, as its reset button would (the shell's `reset`):
+ * Cortex-M SYSRESETREQ through SCB->AIRCR; x86 the keyboard controller's
+ * reset line, then a triple fault if that did nothing.  Thread context.
+ * Interrupts are masked first; output still in the UART's shift register
+ * may be cut off.  Returns only where the board cannot reset (the host
+ * port with a test hook installed).  Under QEMU the machine restarts the
+ * image.
+ */
+void arch_reset_board(void);
+
 #include "arch_inline.h"
 
 #endif /* ARCH_ARCH_H */

@@ -344,6 +344,20 @@ static int cmd_schedtrace(struct shell_out *o, int argc, char **argv)
     return SHELL_OK;
 }
 
+/* Whatever the shell printed has gone to the UART by the time the reset
+ * happens (tern_write waits for each byte's slot); the last byte may
+ * still be shifting out. */
+static int cmd_reset(struct shell_out *o, int argc, char **argv)
+{
+    (void)argv;
+    if (argc != 1)
+        return shell_usage(o, shell_find("reset"));
+    shell_printf(o, "resetting\n");
+    arch_reset_board();
+    shell_printf(o, "reset: this board cannot reset\n");
+    return SHELL_OK;
+}
+
 static int cmd_exit(struct shell_out *o, int argc, char **argv)
 {
     (void)argv;
@@ -374,6 +388,7 @@ const struct shell_cmd shell_cmds[] = {
      shell_cmd_segments},
     {"uptime", "", "time since boot, ticks, CPU busy", cmd_uptime},
     {"version", "", "tern version, board, CPU, compiler", cmd_version},
+    {"reset", "", "reset the board (QEMU restarts the image)", cmd_reset},
     {"exit", "", "leave the shell (the demo then ends)", cmd_exit},
 };
 const int shell_ncmds = (int)(sizeof shell_cmds / sizeof shell_cmds[0]);

@@ -36,6 +36,7 @@
 /* System Control Block */
 #define SCB_ICSR  CM_REG(0xE000ED04)
 #define SCB_VTOR  CM_REG(0xE000ED08)
+#define SCB_AIRCR CM_REG(0xE000ED0C)
 #define SCB_CCR   CM_REG(0xE000ED14)
 #define SCB_SHPR2 CM_REG(0xE000ED1C) /* SVCall in [31:24] */
 #define SCB_SHPR3 CM_REG(0xE000ED20) /* SysTick [31:24], PendSV [23:16] */

@@ -18,6 +18,7 @@ unsigned long host_masked;
 
 static struct {
     void (*irq_source)(void);
+    void (*reset)(void);
 } host;
 
 void arch_init(void)
@@ -188,4 +189,19 @@ void arch_context_switch(struct arch_context *from, struct arch_context *to)
 /* No interrupts on the host, so nothing to preempt from. */
 void arch_preempt_request(void)
 {
+}
+
+void host_set_reset_hook(void (*fn)(void))
+{
+    host.reset = fn;
+}
+
+/* The process is the board: without a test hook, a reset ends it. */
+void arch_reset_board(void)
+{
+    if (host.reset != NULL) {
+        host.reset();
+        return;
+    }
+    arch_exit(0);
 }

@@ -14,4 +14,8 @@ bool host_irq_masked(void);
  * the interrupt source (delivers bytes, ticks).  NULL: sleep 100 us. */
 void host_set_irq_source(void (*fn)(void));
 
+/* fn runs instead of a reset when the code under test calls
+ * arch_reset_board, which then returns.  NULL: the process exits 0. */
+void host_set_reset_hook(void (*fn)(void));
+
 #endif /* ARCH_HOST_HOST_H */

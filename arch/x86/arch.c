@@ -146,3 +146,24 @@ _Noreturn void arch_exit(int status)
     for (;;)
         __asm__ volatile("cli\n\thlt");
 }
+
+/* The 8042 keyboard controller drives the CPU's reset line on command
+ * 0xFE (once its input buffer is empty).  If nothing happens, an empty
+ * IDT makes the next interrupt a triple fault, which resets the CPU. */
+void arch_reset_board(void)
+{
+    static const struct {
+        uint16_t limit;
+        uint32_t base;
+    } __attribute__((packed)) no_idt = {0, 0};
+
+    (void)arch_irq_save();
+    for (int i = 0; i < 100000 && (inb(0x64) & 0x02); i++)
+        ;
+    outb(0x64, 0xFE);
+    for (int i = 0; i < 100000; i++)
+        io_wait();
+    __asm__ volatile("lidt %0\n\tint3" : : "m"(no_idt) : "memory");
+    for (;;)
+        __asm__ volatile("cli\n\thlt");
+}

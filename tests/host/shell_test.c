@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arch/host/host.h"
 #include "kernel/shell.h"
 #include "tests/common/capture.h"
 #include "tests/harness/test.h"
@@ -388,4 +389,25 @@ TEST(shell_exec, version_and_uptime)
     EXPECT_TRUE(capture_all_found(&cap));
     EXPECT_EQ(run("uptime", NEEDLES("up ", " ticks at ", " Hz, ")), SHELL_OK);
     EXPECT_TRUE(capture_all_found(&cap));
+}
+
+static int resets;
+
+static void count_reset(void)
+{
+    resets++;
+}
+
+TEST(shell_exec, reset_takes_no_arguments_and_calls_the_arch)
+{
+    host_set_reset_hook(count_reset);
+    resets = 0;
+    EXPECT_EQ(run("reset now", NEEDLES("usage: reset\n")), SHELL_USAGE);
+    EXPECT_EQ(cap.lines, 1);
+    EXPECT_EQ(resets, 0);
+    EXPECT_EQ(run("reset", NEEDLES("resetting\n")), SHELL_OK);
+    EXPECT_TRUE(capture_all_found(&cap));
+    EXPECT_TRUE(strncmp(cap.first, "resetting", 9) == 0);
+    EXPECT_EQ(resets, 1);
+    host_set_reset_hook(NULL);
 }
