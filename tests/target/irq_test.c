@@ -170,3 +170,11 @@ TEST_DEATH(irq, yield_in_a_handler_is_fatal,
     arch_soft_irq_set(yield_in_handler);
     arch_soft_irq();
 }
+
+TEST_DEATH(irq, soft_irq_with_interrupts_masked_is_fatal,
+           "arch_soft_irq with interrupts masked")
+{
+    arch_soft_irq_set(wake_note);
+    (void)arch_irq_save();
+    arch_soft_irq();
+}

@@ -274,3 +274,25 @@ TEST(sched, schedtrace_line)
     EXPECT_TRUE(strstr(line, " runqueue=0 [") != NULL);
     tern_printf("%s\n", line);
 }
+
+/* Bad sizes: nothing written past what the caller gave. */
+TEST(sched, snapshot_and_schedtrace_bounds)
+{
+    struct tern_goroutine g[2];
+    char small[12];
+    int n;
+
+    memset(g, 0x5A, sizeof g);
+    EXPECT_EQ(tern_goroutines(g, 0), 0);
+    EXPECT_EQ(tern_goroutines(g, -3), 0);
+    EXPECT_EQ(((unsigned char *)g)[0], 0x5A); /* untouched */
+    EXPECT_EQ(tern_goroutines(g, 1), 1);      /* the caller only */
+    EXPECT_EQ(g[0].id, tern_goid());
+    EXPECT_EQ(((unsigned char *)&g[1])[0], 0x5A);
+    memset(small, 'x', sizeof small);
+    n = tern_schedtrace(small, 8);
+    EXPECT_TRUE(n > 8);        /* the length it needed, as snprintf */
+    EXPECT_EQ(small[7], '\0'); /* truncated, terminated */
+    EXPECT_EQ(small[8], 'x');  /* and nothing past the size */
+    EXPECT_TRUE(strncmp(small, "SCHED ", 6) == 0);
+}
