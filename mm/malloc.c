@@ -66,6 +66,8 @@ void *tern_realloc(void *p, size_t size)
     if (q == NULL)
         return NULL; /* p is untouched */
     memcpy(q, p, old < size ? old : size);
+    if (mm_allocblack && mm_copy_hook != NULL) /* GC pointers moved */
+        mm_copy_hook(q, old < size ? old : size);
     mm_free(p);
     return q;
 }

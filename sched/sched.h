@@ -38,6 +38,7 @@ enum g_waitreason {
     WAIT_RWMUTEX_R, /* tern_rwmutex_rlock */
     WAIT_RWMUTEX_W, /* tern_rwmutex_lock */
     WAIT_ONCE,      /* tern_once_do, while another caller runs fn */
+    WAIT_GC,        /* a GC worker between cycles (gc/gc.c) */
 };
 
 /* A node of the timer heap (sched/timer.c): a sleeping goroutine's, or a
@@ -70,6 +71,8 @@ struct g {
     void *waitobj;       /* a select's record, while in WAIT_SELECT */
     uint32_t switches;   /* times it was switched in */
     uint32_t preempts;   /* times preempted by the time slice */
+    uint32_t gcscan;     /* = gc_cycle once its stack is scanned (gc/) */
+    uint8_t system;      /* a runtime goroutine: not in NumGoroutine */
 };
 
 struct p {
@@ -143,6 +146,14 @@ static inline void sched_ready(struct g *gp, bool next)
  * handler is active, whatever its time slice.  Interrupt context,
  * interrupts masked. */
 void sched_isr_woke(void);
+
+/* Something other than the running G could run.  Masked. */
+bool sched_others_runnable(void);
+
+/* Start a runtime goroutine (the GC's workers): like tern_go_stack, but
+ * not counted by tern_numgoroutine nor by the deadlock check, as Go's
+ * system goroutines.  Returns its id, or -1. */
+int sched_go_system(void (*fn)(void *), void *arg, size_t stack);
 
 /* The tick: wake sleepers, account the time slice.  Interrupt context. */
 void sched_tick(void);
