@@ -124,6 +124,7 @@ const struct tern_type tern_type_ptr = {sizeof(void *), (const uint32_t[]){1u},
 
 static void pacer(void);
 static void mark_termination(void);
+static bool collect_for_mm(size_t size);
 
 void gc_init(void)
 {
@@ -146,6 +147,7 @@ void gc_init(void)
     mm_allocblack = 0;
     mm_sweep_hook = gc_sweep_span;
     mm_copy_hook = gc_shade_range;
+    mm_collect_hook = collect_for_mm;
     gc_scanning_g = gc_scan_deferred = NULL;
     gc.sweep_done = true;
     gc_check_reset();
@@ -277,8 +279,8 @@ void gc_tick(void)
         return;
     tick_count = 0;
     if (gc.phase == GC_OFF && gc.gogc >= 0 && worker.parked &&
-        tern_nanotime() - (int64_t)(gc.last_gc ? gc.last_gc
-                                               : (uint64_t)boot_ns) >=
+        tern_nanotime() -
+                (int64_t)(gc.last_gc ? gc.last_gc : (uint64_t)boot_ns) >=
             FORCE_NS) {
         gc.forced = 2;
         unpark(worker.g, &worker.parked);
@@ -317,8 +319,7 @@ static void gc_start(bool forced)
     gc.worker_ns = gc.assist_ns = 0;
     gc.assist_debt = 0;
     {
-        uint64_t runway = gc.goal > gc.heap_live ? gc.goal - gc.heap_live
-                                                 : 0;
+        uint64_t runway = gc.goal > gc.heap_live ? gc.goal - gc.heap_live : 0;
         uint64_t expect = gc.last_scan ? gc.last_scan : gc.heap_live;
         uint64_t r = runway < 256 ? UINT32_MAX : (expect << 16) / runway;
         gc.assist_ratio = r > UINT32_MAX ? UINT32_MAX : (uint32_t)r;
@@ -371,8 +372,8 @@ static void pacer(void)
             goal = live + live / 16 + MM_PAGE_SIZE;
     }
     gc.goal = goal;
-    gc.trigger = goal == UINT64_MAX ? UINT64_MAX
-                                    : live + (goal - live) * 7 / 10;
+    gc.trigger =
+        goal == UINT64_MAX ? UINT64_MAX : live + (goal - live) * 7 / 10;
 }
 
 static void trace_line(int64_t end);
@@ -551,6 +552,27 @@ void *tern_alloc_noscan(size_t size)
 void *tern_alloc_scan(size_t size)
 {
     return gc_alloc(size, MM_KIND_SCAN, NULL, 0);
+}
+
+/* mm_collect_hook: a manual allocation (malloc, a goroutine descriptor or
+ * stack) found no memory, and garbage may hold it.  Collect, unless that
+ * cannot help (nothing allocated from the GC heap, more than the heap
+ * asked for) or is unsafe here: in an interrupt handler, before the
+ * scheduler runs, on the GC's own goroutines, or re-entered (starting the
+ * workers allocates their stacks). */
+static bool collect_for_mm(size_t size)
+{
+    static bool busy TERN_PRIVATE;
+    struct g *cur = m0.curg;
+
+    if (busy || arch_in_isr() || cur == NULL || cur->system ||
+        (gc.heap_live == 0 && gc.sweep_done) ||
+        size > (size_t)(gc.heap_hi - gc.heap_lo))
+        return false;
+    busy = true;
+    tern_gc();
+    busy = false;
+    return true;
 }
 
 /* --- control ------------------------------------------------------------ */

@@ -25,6 +25,8 @@ void *tern_malloc(size_t size)
     void *p = mm_alloc_inline(size, MM_KIND_MANUAL, 0);
 
     if (p == NULL)
+        p = mm_alloc(size, MM_KIND_MANUAL, 0); /* the slow way: collects */
+    if (p == NULL)
         errno = ENOMEM;
     return p;
 }

@@ -99,6 +99,7 @@ uint8_t mm_allocblack TERN_PRIVATE;
 uint8_t mm_sweepgen TERN_PRIVATE;
 bool (*mm_sweep_hook)(struct mspan *s) TERN_PRIVATE;
 void (*mm_copy_hook)(const void *src, size_t n) TERN_PRIVATE;
+bool (*mm_collect_hook)(size_t size) TERN_PRIVATE;
 
 _Static_assert(MM_NUM_SPANCLASSES <= 256, "span class must fit a byte");
 _Static_assert(sizeof(struct mm_stats) <= 160,
@@ -333,7 +334,13 @@ __attribute__((noinline)) void *mm_alloc_slow(size_t size, unsigned kind,
 
 void *mm_alloc(size_t size, unsigned kind, unsigned flags)
 {
-    return mm_alloc_inline(size, kind, flags);
+    void *p = mm_alloc_inline(size, kind, flags);
+
+    /* GC objects collect before they fail, in gc/; manual ones here */
+    if (p == NULL && kind == MM_KIND_MANUAL && mm_collect_hook != NULL &&
+        mm_collect_hook(size))
+        p = mm_alloc_inline(size, kind, flags);
+    return p;
 }
 
 _Noreturn static void out_of_memory(size_t size)

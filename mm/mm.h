@@ -88,6 +88,14 @@ extern uint8_t mm_sweepgen;
 extern bool (*mm_sweep_hook)(struct mspan *s);
 extern void (*mm_copy_hook)(const void *src, size_t n);
 
+/* The manual allocators' last resort (malloc's family, goroutine
+ * descriptors and stacks): garbage in the GC heap holds pages too, so when
+ * one fails it calls mm_collect_hook (the GC's, when linked) with the mm
+ * lock NOT held, and tries once more if that returns true (it collected).
+ * The hook decides whether collecting is safe here (not in an interrupt,
+ * not re-entered, not on a GC goroutine). */
+extern bool (*mm_collect_hook)(size_t size);
+
 /* Which list holds a span (struct mspan.list). */
 #define MSPAN_LIST_NONE      0 /* owned by an mcache, a caller, or a map */
 #define MSPAN_LIST_FREE      1 /* mheap free list */
