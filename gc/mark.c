@@ -201,14 +201,13 @@ void gc_shade_range(const void *p, size_t n)
 /* Scan [lo, hi) conservatively: every aligned word that points into the
  * heap is a candidate.  Words are shaded one masked section each; the
  * memory must stay readable (a GC object during marking, a global). */
-__attribute__((no_sanitize_address)) void
-gc_scan_conservative(const void *lo, const void *hi)
+__attribute__((no_sanitize_address)) void gc_scan_conservative(const void *lo,
+                                                               const void *hi)
 {
     uintptr_t a = ((uintptr_t)lo + sizeof(uintptr_t) - 1) &
                   ~(uintptr_t)(sizeof(uintptr_t) - 1);
 
-    for (const uintptr_t *w = (const uintptr_t *)a; (const void *)w < hi;
-         w++) {
+    for (const uintptr_t *w = (const uintptr_t *)a; (const void *)w < hi; w++) {
         uintptr_t v = *w;
         if (in_heap(v)) {
             unsigned long s = arch_irq_save();
@@ -308,8 +307,8 @@ static const struct tern_segment *segment(uint32_t k, bool stack)
 /* One malloc'd object of span s (object i), conservatively, a chunk per
  * masked section, each after checking that the object is still there: a
  * block freed meanwhile may have become a guarded stack. */
-static uint32_t scan_manual_object(struct mspan *s, uint32_t i,
-                                   uintptr_t base, uintptr_t size)
+static uint32_t scan_manual_object(struct mspan *s, uint32_t i, uintptr_t base,
+                                   uintptr_t size)
 {
     uint32_t work = 0;
 
@@ -326,8 +325,7 @@ static uint32_t scan_manual_object(struct mspan *s, uint32_t i,
             arch_irq_restore(irq);
             break;
         }
-        for (const uintptr_t *w = (const uintptr_t *)a; (uintptr_t)w < b;
-             w++)
+        for (const uintptr_t *w = (const uintptr_t *)a; (uintptr_t)w < b; w++)
             if (in_heap(*w))
                 shade_locked(*w, 0);
         arch_irq_restore(irq);
@@ -370,8 +368,8 @@ static bool malloc_step(uint32_t *work)
     if (state == MSPAN_FREE)
         return false;
     for (uint32_t i = 0; i < nelems; i++)
-        *work += scan_manual_object(s, i, addr + (uintptr_t)i * elemsize,
-                                    elemsize);
+        *work +=
+            scan_manual_object(s, i, addr + (uintptr_t)i * elemsize, elemsize);
     return false;
 }
 
@@ -384,7 +382,7 @@ scan_own_stack(const struct g *gp)
     uintptr_t sp;
 
     __builtin_unwind_init(); /* callee-saved registers into this frame */
-    sp = (uintptr_t)&here; /* below them: locals sit under the saves */
+    sp = (uintptr_t)&here;   /* below them: locals sit under the saves */
     if (sp < (uintptr_t)gp->stack || sp >= top)
         return 0; /* not on a goroutine stack (host tests' main) */
     gc_scan_conservative((void *)sp, (void *)top);
@@ -393,8 +391,7 @@ scan_own_stack(const struct g *gp)
 
 /* Scan a parked goroutine's saved registers and live stack, in chunks;
  * it cannot run meanwhile (schedule() defers it). */
-static __attribute__((no_sanitize_address)) uint32_t
-scan_stack(struct g *gp)
+static __attribute__((no_sanitize_address)) uint32_t scan_stack(struct g *gp)
 {
     uintptr_t top = (uintptr_t)gp->stack + gp->stacksize;
     uintptr_t sp = arch_context_sp(&gp->ctx), pos;
@@ -422,10 +419,10 @@ static struct g *next_g(void)
     }
     while ((gp = gc.root_g) != NULL) {
         gc.root_g = gp->alllink;
-        if (gp->gcscan == gc_cycle)
+        if (gp->gcscan == (uint8_t)gc_cycle)
             continue;
         if (gp->state == G_DEAD || gp->state == G_IDLE) {
-            gp->gcscan = gc_cycle;
+            gp->gcscan = (uint8_t)gc_cycle;
             continue;
         }
         if (gp != m0.curg)
@@ -448,7 +445,7 @@ static uint32_t stack_step(bool *end)
     }
     work = gp == m0.curg ? scan_own_stack(gp) : scan_stack(gp);
     irq = arch_irq_save();
-    gp->gcscan = gc_cycle;
+    gp->gcscan = (uint8_t)gc_cycle;
     if (gc_scanning_g == gp) {
         gc_scanning_g = NULL;
         if (gc_scan_deferred == gp) { /* it was picked meanwhile: run it */

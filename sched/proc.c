@@ -351,7 +351,7 @@ int tern_go_stack(void (*fn)(void *), void *arg, size_t stack)
     irq = arch_irq_save();
     /* Born scanned: its stack holds only arg, which the GC shades here if
      * it marks (the creator may drop its own copy). */
-    gp->gcscan = gc_cycle;
+    gp->gcscan = (uint8_t)gc_cycle;
     if (gc_barrier_on)
         gc_shade(arg);
     gp->id = ++sched.nextid;

@@ -66,13 +66,13 @@ struct g {
     /* interrupts masked: */
     uint8_t state;       /* enum g_state */
     uint8_t waitreason;  /* enum g_waitreason, when G_WAITING */
+    uint8_t system;      /* a runtime goroutine: not in NumGoroutine */
+    uint8_t gcscan;      /* = (uint8_t)gc_cycle once its stack is scanned */
     struct g *schedlink; /* global run queue or free list */
     struct g *alllink;   /* every G ever made (they are recycled) */
     void *waitobj;       /* a select's record, while in WAIT_SELECT */
     uint32_t switches;   /* times it was switched in */
     uint32_t preempts;   /* times preempted by the time slice */
-    uint32_t gcscan;     /* = gc_cycle once its stack is scanned (gc/) */
-    uint8_t system;      /* a runtime goroutine: not in NumGoroutine */
 };
 
 struct p {
