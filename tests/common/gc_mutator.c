@@ -16,10 +16,10 @@
 #define MAGIC  0x6e6f6465u
 
 struct node {
-    struct node *l, *r;  /* pointers */
-    uint8_t *blob;       /* pointer (noscan object) */
+    struct node *l, *r; /* pointers */
+    uint8_t *blob;      /* pointer (noscan object) */
     uint32_t magic, id, sum, bloblen, seen;
-    uint32_t extra[];    /* random tail: sizes across the classes */
+    uint32_t extra[]; /* random tail: sizes across the classes */
 };
 TERN_TYPE(node_type, struct node, l, r, blob);
 

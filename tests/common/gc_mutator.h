@@ -9,9 +9,9 @@
 
 struct gc_mutator_result {
     uint32_t mutations;
-    uint32_t cycles;   /* collections that ran meanwhile */
-    uint32_t checks;   /* whole-graph checks done (one per cycle seen) */
-    uint32_t bad;      /* nodes found damaged: must be 0 */
+    uint32_t cycles;    /* collections that ran meanwhile */
+    uint32_t checks;    /* whole-graph checks done (one per cycle seen) */
+    uint32_t bad;       /* nodes found damaged: must be 0 */
     uint32_t max_nodes; /* most nodes reachable at a check */
 };
 

@@ -155,8 +155,8 @@ static __attribute__((noinline)) void bad_stores(void)
     struct pair *c = tern_new(pair_type);
 
     tern_store(&root_c, c);
-    c->f = root_a->f;   /* no barrier: B not shaded */
-    root_a->f = NULL;   /* no barrier: the deletion not seen */
+    c->f = root_a->f; /* no barrier: B not shaded */
+    root_a->f = NULL; /* no barrier: the deletion not seen */
 }
 
 TEST_DEATH(gc, checkmark_catches_a_skipped_barrier,
@@ -180,4 +180,3 @@ TEST_DEATH(gc, checkmark_catches_a_skipped_barrier,
     gc_cycle_finish();
     test_fail(__FILE__, __LINE__, "the checkmark saw nothing");
 }
-

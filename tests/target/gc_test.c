@@ -183,9 +183,9 @@ TEST(gc, random_mutator_keeps_the_graph)
      * and the verifier's walks on top of the mutator: the host and the
      * other boards run them) */
     bool tiny = heap_bytes() < 64 * 1024;
-    unsigned old = tern_gc_debug(
-        TERN_GC_CLOBBER | TERN_GC_ZOMBIE |
-        (tiny ? 0u : TERN_GC_CHECKMARK | TERN_GC_VERIFY));
+    unsigned old =
+        tern_gc_debug(TERN_GC_CLOBBER | TERN_GC_ZOMBIE |
+                      (tiny ? 0u : TERN_GC_CHECKMARK | TERN_GC_VERIFY));
 
     gc_mutator_run(12345, big ? 30000 : 3000, big ? 400 : 40, 500, &r);
     tern_gc_debug(old);
@@ -304,11 +304,9 @@ static void paced_body(void)
     tern_gc();
 }
 
-static struct capture cap;
-
 static void capture_tx(const char *s, size_t n)
 {
-    capture_write(&cap, s, n);
+    capture_write(&test_capture, s, n);
 }
 
 /* Statistics: the pause ring and the trace line, in Go's format. */
@@ -323,17 +321,17 @@ TEST(gc, stats_and_trace_line)
     if (too_small())
         return;
 
-    capture_reset(&cap, needles);
+    capture_reset(&test_capture, needles);
     console_set_tx_hook(capture_tx);
     old = tern_gctrace(true);
     tern_gc();
     tern_gctrace(old);
     console_set_tx_hook(NULL);
     tern_read_gcstats(&st);
-    EXPECT_TRUE(capture_all_found(&cap));
-    if (!capture_all_found(&cap))
-        tern_printf("  missing \"%s\" in: %s\n", capture_missing(&cap),
-                    cap.first);
+    EXPECT_TRUE(capture_all_found(&test_capture));
+    if (!capture_all_found(&test_capture))
+        tern_printf("  missing \"%s\" in: %s\n", capture_missing(&test_capture),
+                    test_capture.first);
     EXPECT_TRUE(tern_gc_pause(0, &ns, &end));
     EXPECT_TRUE(end == st.last_gc && ns > 0);
     EXPECT_TRUE(st.pause_total_ns >= ns);
