@@ -25,8 +25,8 @@ static __attribute__((noinline)) void store_slow(void *slot, const void *p)
     arch_irq_restore(irq);
 }
 
-__attribute__((section(".text.tern_nopreempt"))) void
-tern_store(void *slot, const void *p)
+__attribute__((section(".text.tern_nopreempt"))) void tern_store(void *slot,
+                                                                 const void *p)
 {
     if (__builtin_expect(gc_barrier_on, 0)) {
         store_slow(slot, p);
@@ -40,8 +40,8 @@ tern_store(void *slot, const void *p)
 
 void tern_memmove(void *dst, const void *src, size_t n)
 {
-    bool aligned = (((uintptr_t)dst | (uintptr_t)src | n) &
-                    (sizeof(uintptr_t) - 1)) == 0;
+    bool aligned =
+        (((uintptr_t)dst | (uintptr_t)src | n) & (sizeof(uintptr_t) - 1)) == 0;
 
     if (!aligned || n <= BULK_WORDS * sizeof(uintptr_t)) {
         unsigned long irq = arch_irq_save();

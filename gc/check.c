@@ -36,14 +36,14 @@ void gc_check_reset(void)
 bool gc_checkmark_alloc(void)
 {
     for (int r = 0; r < mheap.nregions; r++) {
-        size_t words = (size_t)((mheap.regions[r].end -
-                                 mheap.regions[r].base) / 8 + 31) / 32;
+        size_t words =
+            (size_t)((mheap.regions[r].end - mheap.regions[r].base) / 8 + 31) /
+            32;
 
         if (cmbits[r] != NULL && cmwords[r] == words)
             continue;
         mm_free(cmbits[r]);
-        cmbits[r] = mm_alloc(words * sizeof(uint32_t), MM_KIND_MANUAL,
-                             MM_ZERO);
+        cmbits[r] = mm_alloc(words * sizeof(uint32_t), MM_KIND_MANUAL, MM_ZERO);
         cmwords[r] = cmbits[r] ? words : 0;
         if (cmbits[r] == NULL)
             return false;
@@ -86,9 +86,8 @@ static void cm_shade(uintptr_t p, uintptr_t slot, uintptr_t from)
     w = cm_word(b, &bit);
     if (w == NULL || (*w & bit))
         return;
-    if (!mm_bit(s->markbits, s->state == MSPAN_LARGE
-                                 ? 0
-                                 : mm_object_index(s, b))) {
+    if (!mm_bit(s->markbits,
+                s->state == MSPAN_LARGE ? 0 : mm_object_index(s, b))) {
         if (slot != 0)
             unmarked(b, slot, from);
         return; /* a root word: maybe not a pointer at all */
@@ -105,7 +104,8 @@ static void cm_shade(uintptr_t p, uintptr_t slot, uintptr_t from)
 static void cm_range(uintptr_t lo, uintptr_t hi)
 {
     lo = (lo + sizeof(uintptr_t) - 1) & ~(uintptr_t)(sizeof(uintptr_t) - 1);
-    for (uintptr_t a = lo; a + sizeof(uintptr_t) <= hi; a += sizeof(uintptr_t)) {
+    for (uintptr_t a = lo; a + sizeof(uintptr_t) <= hi;
+         a += sizeof(uintptr_t)) {
         uintptr_t v = *(const uintptr_t *)a;
         if (v - gc.heap_lo < gc.heap_hi - gc.heap_lo)
             cm_shade(v, 0, 0);
@@ -115,9 +115,9 @@ static void cm_range(uintptr_t lo, uintptr_t hi)
 static void cm_scan(uintptr_t b)
 {
     struct mspan *s = mheap_span_at(b);
-    const struct tern_type *t =
-        s->state == MSPAN_LARGE ? s->type1
-                                : mm_object_type(s, mm_object_index(s, b));
+    const struct tern_type *t = s->state == MSPAN_LARGE
+                                    ? s->type1
+                                    : mm_object_type(s, mm_object_index(s, b));
 
     if (t == NULL) {
         cm_range(b, b + s->elemsize);
@@ -183,8 +183,8 @@ __attribute__((no_sanitize_address)) void gc_checkmark(void)
     __builtin_unwind_init();
     for (struct g *gp = sched.allg; gp != NULL; gp = gp->alllink) {
         uintptr_t top = (uintptr_t)gp->stack + gp->stacksize;
-        uintptr_t sp = gp == m0.curg ? (uintptr_t)&here
-                                     : arch_context_sp(&gp->ctx);
+        uintptr_t sp =
+            gp == m0.curg ? (uintptr_t)&here : arch_context_sp(&gp->ctx);
 
         if (gp->state == G_DEAD || gp->state == G_IDLE)
             continue;
