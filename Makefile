@@ -73,13 +73,17 @@ CFLAGS += -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-Ikernel/klibc/include
 endif
 
-MM_SRCS := mm/mm.c mm/mheap.c mm/mcentral.c mm/stack.c mm/stats.c mm/malloc.c
+# (the collector is linked wherever the heap is: mm calls its sweep)
+GC_SRCS := gc/gc.c gc/mark.c gc/sweep.c gc/barrier.c gc/check.c
+MM_SRCS := mm/mm.c mm/mheap.c mm/mcentral.c mm/stack.c mm/stats.c mm/malloc.c \
+	$(GC_SRCS)
 SCHED_SRCS := sched/proc.c sched/runq.c sched/timer.c sched/chan.c \
 	sched/sync.c sched/note.c sched/timers.c
 RUNTIME_SRCS := $(ARCH_SRCS) $(BOARD_DIR)/board.c $(BOARD_SRCS) $(KERNEL_SRCS) \
 	$(MM_SRCS) mm/init.c mm/libc.c $(SCHED_SRCS)
 APP_SRCS := examples/demo/main.c
 TEST_SRCS := tests/harness/harness.c tests/common/mm_model.c tests/common/capture.c \
+	tests/common/gc_mutator.c \
 	$(sort $(wildcard tests/target/*.c))
 
 obj = $(patsubst %,$(B)/obj/%.o,$(basename $(1)))
@@ -167,6 +171,7 @@ HOST_SRCS := kernel/fmt.c kernel/console.c kernel/panic.c kernel/segments.c \
 	kernel/canary.c kernel/shell.c kernel/shell_line.c kernel/shell_cmds.c \
 	kernel/time.c arch/host/arch.c tests/harness/harness.c $(MM_SRCS) \
 	$(SCHED_SRCS) tests/common/mm_model.c tests/common/capture.c \
+	tests/common/gc_mutator.c \
 	$(sort $(wildcard tests/host/*.c))
 HOST_OBJS := $(patsubst %,$(HOST_B)/obj/%.o,$(basename $(HOST_SRCS)))
 

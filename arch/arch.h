@@ -253,10 +253,22 @@ void arch_context_switch(struct arch_context *from, struct arch_context *to);
  * Ask for the running thread to be diverted into sched_preempted() as
  * soon as no interrupt handler is active.  Interrupt context (the tick).
  * A request when the thread cannot be diverted safely (Cortex-M: inside
- * an IT block or an interrupted LDM/STM) is dropped; the next tick asks
- * again.  O(1).
+ * an IT block or an interrupted LDM/STM; any port: a PC inside
+ * .text.tern_nopreempt, see arch_pc_nopreempt) is dropped; the next tick
+ * asks again.  O(1).
  */
 void arch_preempt_request(void);
+
+/* Code that must not be preempted between two of its instructions (the
+ * write barrier, gc/barrier.c) lives in .text.tern_nopreempt, which the
+ * linker script gathers between these symbols.  A few instructions: the
+ * next tick finds the thread past it. */
+extern const char __tern_nopreempt_start[], __tern_nopreempt_end[];
+static inline bool arch_pc_nopreempt(uintptr_t pc)
+{
+    return pc - (uintptr_t)__tern_nopreempt_start <
+           (uintptr_t)(__tern_nopreempt_end - __tern_nopreempt_start);
+}
 
 /* Provided by the scheduler: called in thread context by the thread the
  * port diverted, with interrupts masked (the port unmasks them only when

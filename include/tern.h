@@ -342,6 +342,135 @@ void *tern_aligned_alloc(size_t align, size_t size);
 int tern_posix_memalign(void **out, size_t align, size_t size);
 size_t tern_malloc_usable_size(void *p);
 
+/* --- garbage-collected heap (gc/) --------------------------------------------
+ * Objects reclaimed by the collector once nothing reaches them: from the
+ * globals (.data/.bss), goroutine stacks and registers, malloc'd blocks,
+ * registered roots, and other reachable objects.  Every object is zeroed.
+ *
+ * A type says which words of an object hold pointers, so the collector
+ * scans objects precisely: TERN_TYPE(node_type, struct node, left, right)
+ * defines `static const struct tern_type node_type` for a struct whose pointer
+ * fields are named (up to 16 names, structs up to 128 words; an array
+ * field counts by its first word only - write the type by hand for more).
+ * A noscan object holds no pointers and is never scanned.
+ *
+ * Every store of a GC pointer into memory that is not a stack - objects,
+ * globals, malloc'd blocks - goes through tern_store (or tern_memmove for
+ * many words); stack variables need nothing.  A plain store there can let
+ * the collector free a live object while it marks.  Allocation from an
+ * interrupt handler is a fatal error.
+ */
+struct tern_type {
+    size_t size;             /* bytes per element */
+    const uint32_t *ptrmask; /* bit i: word i of an element is a pointer */
+    const char *name;        /* for reports */
+};
+
+/* TERN_TYPE's machinery: one mask word per group of 32 words. */
+#define TERN__W(T, f) (offsetof(T, f) / sizeof(void *))
+#define TERN__BIT(T, k, f)                                                     \
+    | (TERN__W(T, f) / 32 == (k) ? 1u << (TERN__W(T, f) % 32) : 0u)
+#define TERN__N(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14,   \
+                _15, _16, n, ...)                                              \
+    n
+#define TERN__CAT(a, b)         a##b
+#define TERN__XCAT(a, b)        TERN__CAT(a, b)
+#define TERN__M1(T, k, f)       TERN__BIT(T, k, f)
+#define TERN__M2(T, k, f, ...)  TERN__BIT(T, k, f) TERN__M1(T, k, __VA_ARGS__)
+#define TERN__M3(T, k, f, ...)  TERN__BIT(T, k, f) TERN__M2(T, k, __VA_ARGS__)
+#define TERN__M4(T, k, f, ...)  TERN__BIT(T, k, f) TERN__M3(T, k, __VA_ARGS__)
+#define TERN__M5(T, k, f, ...)  TERN__BIT(T, k, f) TERN__M4(T, k, __VA_ARGS__)
+#define TERN__M6(T, k, f, ...)  TERN__BIT(T, k, f) TERN__M5(T, k, __VA_ARGS__)
+#define TERN__M7(T, k, f, ...)  TERN__BIT(T, k, f) TERN__M6(T, k, __VA_ARGS__)
+#define TERN__M8(T, k, f, ...)  TERN__BIT(T, k, f) TERN__M7(T, k, __VA_ARGS__)
+#define TERN__M9(T, k, f, ...)  TERN__BIT(T, k, f) TERN__M8(T, k, __VA_ARGS__)
+#define TERN__M10(T, k, f, ...) TERN__BIT(T, k, f) TERN__M9(T, k, __VA_ARGS__)
+#define TERN__M11(T, k, f, ...) TERN__BIT(T, k, f) TERN__M10(T, k, __VA_ARGS__)
+#define TERN__M12(T, k, f, ...) TERN__BIT(T, k, f) TERN__M11(T, k, __VA_ARGS__)
+#define TERN__M13(T, k, f, ...) TERN__BIT(T, k, f) TERN__M12(T, k, __VA_ARGS__)
+#define TERN__M14(T, k, f, ...) TERN__BIT(T, k, f) TERN__M13(T, k, __VA_ARGS__)
+#define TERN__M15(T, k, f, ...) TERN__BIT(T, k, f) TERN__M14(T, k, __VA_ARGS__)
+#define TERN__M16(T, k, f, ...) TERN__BIT(T, k, f) TERN__M15(T, k, __VA_ARGS__)
+#define TERN__MASK(T, k, ...)                                                  \
+    (0u TERN__XCAT(TERN__M, TERN__N(__VA_ARGS__, 16, 15, 14, 13, 12, 11, 10,   \
+                                    9, 8, 7, 6, 5, 4, 3, 2, 1))(T, k,          \
+                                                                __VA_ARGS__))
+/* static const struct tern_type var: T with these pointer fields. */
+#define TERN_TYPE(var, T, ...)                                                 \
+    _Static_assert(sizeof(T) <= 128 * sizeof(void *),                          \
+                   #T ": TERN_TYPE covers 128 words; write the type by hand"); \
+    static const uint32_t var##__mask[4] = {                                   \
+        TERN__MASK(T, 0, __VA_ARGS__), TERN__MASK(T, 1, __VA_ARGS__),          \
+        TERN__MASK(T, 2, __VA_ARGS__), TERN__MASK(T, 3, __VA_ARGS__)};         \
+    static const struct tern_type var = {sizeof(T), var##__mask, #T}
+/* One pointer: for arrays of pointers (tern_alloc_array). */
+extern const struct tern_type tern_type_ptr;
+
+void *tern_alloc(const struct tern_type *t);                 /* one */
+void *tern_alloc_array(const struct tern_type *t, size_t n); /* n of t */
+void *tern_alloc_noscan(size_t size); /* no pointers inside */
+void *tern_alloc_scan(size_t size);   /* untyped: scanned conservatively */
+#define tern_new(type) tern_alloc(&(type))
+
+/* *slot = p, with the write barrier (slot: a pointer-sized field). */
+void tern_store(void *slot, const void *p);
+/* memmove / memset-to-zero of memory that may hold GC pointers. */
+void tern_memmove(void *dst, const void *src, size_t n);
+void tern_memclr(void *dst, size_t n);
+/* Keep p's object alive up to this point (as Go's runtime.KeepAlive). */
+static inline void tern_keepalive(const void *p)
+{
+    __asm__ volatile("" : : "r"(p) : "memory");
+}
+
+/* Extra root ranges, scanned conservatively (up to 8).  0 or -1. */
+int tern_gc_add_root(const void *start, size_t size);
+int tern_gc_remove_root(const void *start);
+
+/* Run a full collection now and return when it and its sweep are done. */
+void tern_gc(void);
+/* GOGC: the heap grows to live * (1 + pct/100) before the next cycle;
+ * TERN_GOGC_OFF stops automatic collections.  Returns the old value. */
+#define TERN_GOGC_OFF (-1)
+int tern_gc_percent(int pct);
+/* A soft limit on the heap in bytes (SetMemoryLimit): the collector runs
+ * as often as needed to stay under it.  Returns the old one; a negative
+ * value only reads it.  Default: the heap's size. */
+int64_t tern_gc_memory_limit(int64_t bytes);
+/* gctrace lines (Go's format, memory in KB) on the console; returns the
+ * old setting. */
+bool tern_gctrace(bool on);
+
+/* Debug modes (tern_gc_debug), for tests: */
+#define TERN_GC_CHECKMARK 0x1u  /* re-mark stop-the-world after each mark */
+#define TERN_GC_STRESS    0x2u  /* a full collection at every allocation */
+#define TERN_GC_CLOBBER   0x4u  /* fill freed objects with 0xdeadbeef */
+#define TERN_GC_VERIFY    0x8u  /* heap verifier after every cycle */
+#define TERN_GC_ZOMBIE    0x10u /* a typed pointer to a free slot is fatal */
+unsigned tern_gc_debug(unsigned flags); /* returns the old flags */
+
+/* The collector's figures (MemStats names). */
+struct tern_gcstats {
+    uint64_t numgc, numforcedgc;
+    uint64_t pause_total_ns;
+    uint64_t last_gc;        /* nanotime the last cycle ended, 0 if none */
+    uint64_t next_gc;        /* heap goal of the next cycle, bytes */
+    uint64_t heap_live;      /* bytes: marked last cycle + allocated since */
+    uint64_t heap_marked;    /* bytes marked by the last cycle */
+    uint64_t gc_cpu_ns;      /* time spent in GC work, ever */
+    uint64_t freed;          /* objects freed by sweeping, ever */
+    uint32_t stw_max_ns;     /* longest stop-the-world section */
+    uint32_t mark_overflows; /* work-list overflows, ever */
+    int gogc;
+    int64_t memory_limit;
+    uint8_t phase; /* 0 off, 1 marking, 2 sweeping */
+};
+void tern_read_gcstats(struct tern_gcstats *st);
+/* PauseNs and PauseEnd of the cycle k cycles ago (k = 0: the last), from
+ * rings of TERN_GC_PAUSES entries (256; fewer on small boards); false if
+ * that cycle fell out of the ring or never ran. */
+bool tern_gc_pause(unsigned k, uint64_t *pause_ns, uint64_t *pause_end);
+
 /* --- segments --------------------------------------------------------------
  * The memory map, explicit: what the linker placed where, plus the heap
  * regions (every RAM byte nobody else uses).  Built once at boot.

@@ -24,6 +24,7 @@
 #include "kernel/console.h"
 #include "kernel/segments.h"
 #include "kernel/time.h"
+#include "gc/gc.h"
 #include "mm/mm.h"
 #include "sched/sched.h"
 #include "tern.h"
@@ -51,6 +52,7 @@ _Noreturn void kernel_main(void)
     segments_init();
     mm_init();
     time_init(TIME_TICK_HZ_DEFAULT);
+    gc_init();
     arch_irq_enable();
 
     banner();

@@ -39,6 +39,8 @@ mm_alloc_inline(size_t size, unsigned kind, unsigned flags)
     s->freelist = *(void **)p;
     i = mm_object_index(s, (uintptr_t)p);
     s->allocbits[i / 32] |= 1u << (i % 32);
+    if (kind != MM_KIND_MANUAL && mm_allocblack) /* the GC marks: black */
+        s->markbits[i / 32] |= 1u << (i % 32);
     s->nalloc++;
     if (kind == MM_KIND_SCAN)
         s->types[i] = NULL;

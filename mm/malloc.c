@@ -25,6 +25,8 @@ void *tern_malloc(size_t size)
     void *p = mm_alloc_inline(size, MM_KIND_MANUAL, 0);
 
     if (p == NULL)
+        p = mm_alloc(size, MM_KIND_MANUAL, 0); /* the slow way: collects */
+    if (p == NULL)
         errno = ENOMEM;
     return p;
 }
@@ -66,6 +68,8 @@ void *tern_realloc(void *p, size_t size)
     if (q == NULL)
         return NULL; /* p is untouched */
     memcpy(q, p, old < size ? old : size);
+    if (mm_allocblack && mm_copy_hook != NULL) /* GC pointers moved */
+        mm_copy_hook(q, old < size ? old : size);
     mm_free(p);
     return q;
 }

@@ -8,8 +8,12 @@
  * mcache holds it goes back to the page heap at once, so memory freed
  * with free() is reusable by every size class, not just its own.
  *
- * The GC issue adds the sweep state: spans swept this cycle and spans
- * still to sweep (struct mspan.sweepgen), as Go's mcentral does.
+ * Sweep state (gc/sweep.c): a span whose sweepgen differs from
+ * mm_sweepgen still holds the last cycle's garbage.  Every span pushed on
+ * a list has been swept, so after a cycle flips mm_sweepgen the swept
+ * spans gather at the heads: taking a partial span sweeps the head if it
+ * is not swept yet (Go's lazy sweep), a bounded number of times; the
+ * background sweeper reaches every other span.
  */
 #include "mm/mcentral.h"
 
@@ -97,17 +101,32 @@ static struct mspan *grow(unsigned sc)
     memset(s->markbits, 0, words * sizeof(uint32_t));
     if (s->kind == MM_KIND_SCAN) {
         end -= (uintptr_t)s->nelems * sizeof(*s->types);
-        s->types = (const struct mm_type **)end;
+        s->types = (const struct tern_type **)end;
         memset(s->types, 0, (size_t)s->nelems * sizeof(*s->types));
     }
     return s;
 }
 
+/* Lazy sweeps per mcentral_cache_span: keeps the slow path bounded. */
+#define LAZY_SWEEPS 4
+
 struct mspan *mcentral_cache_span(unsigned sc)
 {
     struct mcentral *c = &mcentral[sc];
-    struct mspan *s = c->partial;
+    struct mspan *s;
 
+    for (int n = 0; (s = c->partial) != NULL; n++) {
+        if (s->sweepgen == mm_sweepgen)
+            break;
+        if (n == LAZY_SWEEPS)
+            return grow(sc);
+        unlink(&c->partial, s);
+        if (!mm_sweep_hook(s)) /* it held only garbage: back to the heap */
+            continue;
+        if (!mspan_full(s))
+            return s;
+        push(&c->full, s, MSPAN_LIST_FULL);
+    }
     if (s != NULL) {
         unlink(&c->partial, s);
         return s;
@@ -132,7 +151,9 @@ void mcentral_freed(struct mspan *s)
     struct mcentral *c = &mcentral[s->spanclass];
 
     if (s->list == MSPAN_LIST_NONE)
-        return; /* an mcache holds it */
+        return;                     /* an mcache holds it */
+    if (s->sweepgen != mm_sweepgen) /* (a manual span: only its stamp) */
+        s->sweepgen = mm_sweepgen;
     if (s->nalloc == 0) {
         unlink(s->list == MSPAN_LIST_FULL ? &c->full : &c->partial, s);
         mheap_free(s);

@@ -351,6 +351,8 @@ static struct mspan *alloc_run(uint32_t npages, enum mspan_state state,
     s->state = (uint8_t)state;
     s->spanclass = 0;
     s->kind = 0;
+    s->sweepgen = mm_sweepgen; /* nothing in it to sweep */
+    s->gcflags = 0;
     s->nelems = s->nalloc = 0;
     s->freelist = NULL;
     s->allocbits = s->markbits = NULL;

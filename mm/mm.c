@@ -95,6 +95,11 @@
 
 struct mcache mcache0 TERN_PRIVATE;
 struct mm_counters mmc TERN_PRIVATE;
+uint8_t mm_allocblack TERN_PRIVATE;
+uint8_t mm_sweepgen TERN_PRIVATE;
+bool (*mm_sweep_hook)(struct mspan *s) TERN_PRIVATE;
+void (*mm_copy_hook)(const void *src, size_t n) TERN_PRIVATE;
+bool (*mm_collect_hook)(size_t size) TERN_PRIVATE;
 
 _Static_assert(MM_NUM_SPANCLASSES <= 256, "span class must fit a byte");
 _Static_assert(sizeof(struct mm_stats) <= 160,
@@ -136,6 +141,8 @@ static inline void *span_take(struct mspan *s)
         return NULL;
     }
     s->allocbits[i / 32] |= 1u << (i % 32);
+    if (mm_allocblack && s->kind != MM_KIND_MANUAL)
+        s->markbits[i / 32] |= 1u << (i % 32);
     s->nalloc++;
     if (s->types)
         s->types[i] = NULL;
@@ -230,7 +237,7 @@ static struct mspan *alloc_large(size_t size, unsigned kind)
     s->allocbits = &s->inline_bits[0];
     s->markbits = &s->inline_bits[1];
     s->inline_bits[0] = 1;
-    s->inline_bits[1] = 0;
+    s->inline_bits[1] = mm_allocblack && kind != MM_KIND_MANUAL;
     s->type1 = NULL;
     s->types = kind == MM_KIND_SCAN ? &s->type1 : NULL;
     s->list = MSPAN_LIST_NONE;
@@ -255,6 +262,11 @@ static void *alloc_tiny(struct mcache *c, size_t size)
     if (c->tiny != 0 && off + size <= TINY_SIZE) {
         c->tinyoffset = off + size;
         mmc.tiny_allocs++;
+        if (mm_allocblack) { /* the block holds a new object: black */
+            struct mspan *s = mheap_span_at(c->tiny);
+            uint32_t i = mm_object_index(s, c->tiny);
+            s->markbits[i / 32] |= 1u << (i % 32);
+        }
         return (void *)(c->tiny + off);
     }
     {
@@ -322,7 +334,13 @@ __attribute__((noinline)) void *mm_alloc_slow(size_t size, unsigned kind,
 
 void *mm_alloc(size_t size, unsigned kind, unsigned flags)
 {
-    return mm_alloc_inline(size, kind, flags);
+    void *p = mm_alloc_inline(size, kind, flags);
+
+    /* GC objects collect before they fail, in gc/; manual ones here */
+    if (p == NULL && kind == MM_KIND_MANUAL && mm_collect_hook != NULL &&
+        mm_collect_hook(size))
+        p = mm_alloc_inline(size, kind, flags);
+    return p;
 }
 
 _Noreturn static void out_of_memory(size_t size)
@@ -345,7 +363,7 @@ _Noreturn static void out_of_memory(size_t size)
     fatal_end();
 }
 
-void *mm_alloc_typed(const struct mm_type *t, size_t count)
+void *mm_alloc_typed(const struct tern_type *t, size_t count)
 {
     struct mspan *s;
     void *p;

@@ -11,6 +11,7 @@
 
 #include "arch/arch.h"
 #include "mm/sizeclass.h"
+#include "tern.h"
 
 #define MM_PAGE_SIZE   TERN_PAGE_SIZE
 #define MM_MAX_REGIONS 4
@@ -47,16 +48,17 @@ struct mspan {
     struct mspan *next;
     struct mspan *prev;
     /* fixed while the span is in use: */
-    uintptr_t base;    /* first byte, page aligned */
-    uint32_t npages;   /* pages in the run */
-    uint8_t state;     /* enum mspan_state */
-    uint8_t spanclass; /* MM_SPANCLASS(class, kind); 0 if not small */
-    uint8_t kind;      /* MM_KIND_* (small and large spans) */
-    uint8_t list;      /* which list holds it: MSPAN_LIST_* */
-    uint8_t sizeclass; /* size class of a small span */
-    uint8_t mapping;   /* large span whose interior pages are being mapped
+    uintptr_t base;     /* first byte, page aligned */
+    uint32_t npages;    /* pages in the run */
+    uint8_t state;      /* enum mspan_state */
+    uint8_t spanclass;  /* MM_SPANCLASS(class, kind); 0 if not small */
+    uint8_t kind;       /* MM_KIND_* (small and large spans) */
+    uint8_t list;       /* which list holds it: MSPAN_LIST_* */
+    uint8_t sizeclass;  /* size class of a small span */
+    uint8_t mapping;    /* large span whose interior pages are being mapped
                         * with the lock released (mheap_map_interior) */
-    uint8_t pad8[2];
+    uint8_t sweepgen;   /* = mm_sweepgen once swept this cycle (gc/sweep.c) */
+    uint8_t gcflags;    /* MSPAN_GC_*: the GC's, mm lock held */
     uint32_t elemsize;  /* bytes per object (large: the request) */
     uint32_t divmul;    /* reciprocal of elemsize (mm/sizeclass.h) */
     uint16_t nelems;    /* objects in the span */
@@ -64,14 +66,35 @@ struct mspan {
     uint16_t freeindex; /* objects [freeindex, nelems) never used yet */
     uint16_t pad;
     /* mcache owner, or mcentral lock: */
-    void *freelist;      /* free objects, linked through their first word */
-    uint32_t *allocbits; /* bit i: object i allocated */
-    uint32_t *markbits;  /* bit i: object i marked (the GC's) */
-    uint32_t sweepgen;   /* the GC's sweep generation */
-    const struct mm_type **types; /* scan spans: type of each object */
-    const struct mm_type *type1;  /* types[] of a large scan object */
-    uint32_t inline_bits[2];      /* allocbits, markbits when nelems <= 32 */
+    void *freelist;       /* free objects, linked through their first word */
+    uint32_t *allocbits;  /* bit i: object i allocated */
+    uint32_t *markbits;   /* bit i: object i marked (the GC's) */
+    struct mspan *gcnext; /* the GC's overflow list (gc/mark.c) */
+    const struct tern_type **types; /* scan spans: type of each object */
+    const struct tern_type *type1;  /* types[] of a large scan object */
+    uint32_t inline_bits[2];        /* allocbits, markbits when nelems <= 32 */
 };
+
+/* struct mspan.gcflags */
+#define MSPAN_GC_OVERFLOW 0x1u /* on the GC's overflow list */
+
+/* The GC's hooks into allocation (gc/): while mm_allocblack is set, new
+ * GC objects are allocated marked (black); mm_sweepgen is the sweep
+ * generation (a span with another is swept before it is allocated from:
+ * mm_sweep_hook); mm_copy_hook shades the words realloc copies while
+ * marking.  Mm lock held for the first two. */
+extern uint8_t mm_allocblack;
+extern uint8_t mm_sweepgen;
+extern bool (*mm_sweep_hook)(struct mspan *s);
+extern void (*mm_copy_hook)(const void *src, size_t n);
+
+/* The manual allocators' last resort (malloc's family, goroutine
+ * descriptors and stacks): garbage in the GC heap holds pages too, so when
+ * one fails it calls mm_collect_hook (the GC's, when linked) with the mm
+ * lock NOT held, and tries once more if that returns true (it collected).
+ * The hook decides whether collecting is safe here (not in an interrupt,
+ * not re-entered, not on a GC goroutine). */
+extern bool (*mm_collect_hook)(size_t size);
 
 /* Which list holds a span (struct mspan.list). */
 #define MSPAN_LIST_NONE      0 /* owned by an mcache, a caller, or a map */
@@ -81,17 +104,12 @@ struct mspan {
 #define MSPAN_LIST_STACKPOOL 4
 
 /*
- * A type: how the GC finds the pointers in an object (include/tern.h
- * builds these for C structs).  Bit i of ptrmask is set when the i-th
- * pointer-sized word of the object holds a pointer into the heap.  An
+ * A type (struct tern_type, include/tern.h): how the GC finds the
+ * pointers in an object.  Bit i of ptrmask is set when the i-th
+ * pointer-sized word of an element holds a pointer into the heap.  An
  * array of n elements is allocated with the element's type; the GC scans
  * every whole element that fits the object.
  */
-struct mm_type {
-    size_t size;             /* bytes per element */
-    const uint32_t *ptrmask; /* size / sizeof(void *) bits */
-    const char *name;        /* for reports */
-};
 
 /* A heap region handed to mm_init. */
 struct mm_region {
@@ -141,12 +159,12 @@ void *mm_alloc(size_t size, unsigned kind, unsigned flags);
 
 /* A zeroed scan object holding count elements of type t, its type
  * recorded for the GC; NULL if memory is exhausted or the size overflows. */
-void *mm_alloc_typed(const struct mm_type *t, size_t count);
+void *mm_alloc_typed(const struct tern_type *t, size_t count);
 
 /* The type recorded for object i of span s: NULL for an untyped or a
  * noscan object (an untyped scan object is scanned conservatively). */
-static inline const struct mm_type *mm_object_type(const struct mspan *s,
-                                                   uint32_t i)
+static inline const struct tern_type *mm_object_type(const struct mspan *s,
+                                                     uint32_t i)
 {
     return s->types ? s->types[i] : NULL;
 }

@@ -19,14 +19,16 @@
     "no size-class table for this TERN_PAGE_SIZE: add it to PAGE_SIZES in the Makefile"
 #endif
 
-_Static_assert(MM_MAX_SMALL > 1024, "the lookup below needs both tables");
+_Static_assert(MM_MAX_SMALL >= 1024, "the first table covers 1..1024");
 
 /* The class for a small size, 1 <= size <= MM_MAX_SMALL: two loads. */
 static inline unsigned mm_size_class(size_t size)
 {
-    if (size <= 1024)
-        return mm_size_to_class8[(size + 7) >> 3];
-    return mm_size_to_class128[(size - 1024 + 127) >> 7];
+#if MM_MAX_SMALL > 1024
+    if (size > 1024)
+        return mm_size_to_class128[(size - 1024 + 127) >> 7];
+#endif
+    return mm_size_to_class8[(size + 7) >> 3];
 }
 
 #endif /* MM_SIZECLASS_H */

@@ -25,7 +25,18 @@ static uint32_t pool_len(void)
     return n;
 }
 
+static void *stack_alloc(size_t size);
+
 void *mm_stack_alloc(size_t size)
+{
+    void *p = stack_alloc(size);
+
+    if (p == NULL && mm_collect_hook != NULL && mm_collect_hook(size))
+        p = stack_alloc(size);
+    return p;
+}
+
+static void *stack_alloc(size_t size)
 {
     uint32_t npages;
     unsigned long irq;

@@ -24,6 +24,7 @@
  */
 #include <string.h>
 
+#include "gc/gc.h"
 #include "sched/sched.h"
 #include "tern.h"
 
@@ -189,6 +190,12 @@ static void park(tern_chan *c, struct waitq *q, struct sudog *sg,
  * are aligned (ints, pointers, small structs), memcpy otherwise. */
 static inline void elemcpy(void *dst, const void *src, size_t n)
 {
+    if (__builtin_expect(gc_barrier_on, 0)) {
+        /* Elements may be GC pointers: into a buffer (scanned as a root,
+         * maybe already) or a stack (maybe scanned): shade both sides. */
+        gc_shade_range(dst, n);
+        gc_shade_range(src, n);
+    }
     if (n <= 16 && (((uintptr_t)dst | (uintptr_t)src | n) & 3u) == 0) {
         uint32_t *d = dst;
         const uint32_t *s = src;

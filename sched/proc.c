@@ -96,6 +96,7 @@
  */
 #include <string.h>
 
+#include "gc/gc.h"
 #include "kernel/panic.h"
 #include "kernel/time.h"
 #include "mm/mm.h"
@@ -209,7 +210,22 @@ static inline void canary_verify(struct g *gp)
 }
 
 /* Pick the next G to run, or NULL.  Interrupts masked. */
+static struct g *findrunnable1(struct p *pp);
+
 static struct g *findrunnable(struct p *pp)
+{
+    struct g *gp = findrunnable1(pp);
+
+    /* The GC is scanning its stack: it waits for the scan's end, which
+     * readies it (gc/mark.c). */
+    if (__builtin_expect(gp != NULL && gp == gc_scanning_g, 0)) {
+        gc_scan_deferred = gp;
+        gp = findrunnable1(pp);
+    }
+    return gp;
+}
+
+static struct g *findrunnable1(struct p *pp)
 {
     struct g *gp;
 
@@ -330,8 +346,14 @@ int tern_go_stack(void (*fn)(void *), void *arg, size_t stack)
     gp->switches = 0;
     gp->preempts = 0;
     gp->cpu_ns = 0;
+    gp->system = 0;
     arch_context_init(&gp->ctx, gp->stack, gp->stacksize, goentry, gp);
     irq = arch_irq_save();
+    /* Born scanned: its stack holds only arg, which the GC shades here if
+     * it marks (the creator may drop its own copy). */
+    gp->gcscan = (uint8_t)gc_cycle;
+    if (gc_barrier_on)
+        gc_shade(arg);
     gp->id = ++sched.nextid;
     gp->parent = m0.curg ? m0.curg->id : 0;
     canary_paint(gp);
@@ -339,6 +361,21 @@ int tern_go_stack(void (*fn)(void *), void *arg, size_t stack)
     sched_ready(gp, true);
     arch_irq_restore(irq);
     return (int)gp->id;
+}
+
+int sched_go_system(void (*fn)(void *), void *arg, size_t stack)
+{
+    int id = tern_go_stack(fn, arg, stack);
+    unsigned long irq = arch_irq_save();
+
+    for (struct g *gp = sched.allg; id > 0 && gp != NULL; gp = gp->alllink)
+        if (gp->id == (uint32_t)id && gp->state != G_DEAD) {
+            gp->system = 1;
+            sched.ngoroutines--;
+            break;
+        }
+    arch_irq_restore(irq);
+    return id;
 }
 
 int tern_go(void (*fn)(void *), void *arg)
@@ -395,7 +432,8 @@ _Noreturn void tern_goexit(void)
     no_isr();
     (void)arch_irq_save();
     cur->state = G_DEAD;
-    sched.ngoroutines--;
+    if (!cur->system)
+        sched.ngoroutines--;
     /* Its stack is reused only by a later tern_go, after this switch has
      * left it for good. */
     cur->schedlink = sched.gfree;
@@ -420,6 +458,11 @@ static bool slice_expired(void);
 static bool others_runnable(const struct p *pp)
 {
     return pp->runnext != NULL || runq_len(pp) > 0 || sched.runq_size > 0;
+}
+
+bool sched_others_runnable(void)
+{
+    return others_runnable(m0.p);
 }
 
 void sched_tick(void)
@@ -463,6 +506,7 @@ void sched_tick(void)
         if ((sched.wakepreempt || slice_expired()) && others_runnable(m0.p))
             arch_preempt_request(); /* again, if the arch refused one */
     }
+    gc_tick();
 }
 
 /* The running G has had its time slice.  Interrupts masked. */
@@ -520,6 +564,7 @@ static const char *state_name(const struct g *gp)
                : gp->waitreason == WAIT_RWMUTEX_R ? "sync.RWMutex.RLock"
                : gp->waitreason == WAIT_RWMUTEX_W ? "sync.RWMutex.Lock"
                : gp->waitreason == WAIT_ONCE      ? "sync.Once.Do"
+               : gp->waitreason == WAIT_GC        ? "GC worker (idle)"
                                                   : "waiting";
     default:
         return "idle";

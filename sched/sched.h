@@ -38,6 +38,7 @@ enum g_waitreason {
     WAIT_RWMUTEX_R, /* tern_rwmutex_rlock */
     WAIT_RWMUTEX_W, /* tern_rwmutex_lock */
     WAIT_ONCE,      /* tern_once_do, while another caller runs fn */
+    WAIT_GC,        /* a GC worker between cycles (gc/gc.c) */
 };
 
 /* A node of the timer heap (sched/timer.c): a sleeping goroutine's, or a
@@ -65,6 +66,8 @@ struct g {
     /* interrupts masked: */
     uint8_t state;       /* enum g_state */
     uint8_t waitreason;  /* enum g_waitreason, when G_WAITING */
+    uint8_t system;      /* a runtime goroutine: not in NumGoroutine */
+    uint8_t gcscan;      /* = (uint8_t)gc_cycle once its stack is scanned */
     struct g *schedlink; /* global run queue or free list */
     struct g *alllink;   /* every G ever made (they are recycled) */
     void *waitobj;       /* a select's record, while in WAIT_SELECT */
@@ -143,6 +146,14 @@ static inline void sched_ready(struct g *gp, bool next)
  * handler is active, whatever its time slice.  Interrupt context,
  * interrupts masked. */
 void sched_isr_woke(void);
+
+/* Something other than the running G could run.  Masked. */
+bool sched_others_runnable(void);
+
+/* Start a runtime goroutine (the GC's workers): like tern_go_stack, but
+ * not counted by tern_numgoroutine nor by the deadlock check, as Go's
+ * system goroutines.  Returns its id, or -1. */
+int sched_go_system(void (*fn)(void *), void *arg, size_t stack);
 
 /* The tick: wake sleepers, account the time slice.  Interrupt context. */
 void sched_tick(void);

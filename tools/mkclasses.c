@@ -29,7 +29,12 @@
  *      objects as the previous one replaces it (the previous size buys
  *      nothing), unless that would break rule 2.
  *   5. The largest small size is 8 pages or 32 KiB, whichever is less;
- *      larger objects get spans of their own.
+ *      larger objects get spans of their own.  With pages of 512 bytes or
+ *      less (the 16 KiB MCUs: heaps of a few dozen pages) it is 2 pages:
+ *      every class costs about 52 bytes of static RAM (its mcentral lists,
+ *      mcache slots and counters, three kinds each), and an 8-page span
+ *      for one 4 KiB object would be a quarter of such a heap; past 2
+ *      pages a large object's rounding to pages wastes at most a third.
  *
  * The output is a C header with the tables and, in its opening comment,
  * the waste table.  It is checked in; `make sizeclasses` regenerates it.
@@ -84,7 +89,7 @@ int main(int argc, char **argv)
                 "usage: mkclasses <page size: a power of two >= 256>\n");
         return 2;
     }
-    max_small = 8 * page < 32768 ? 8 * page : 32768;
+    max_small = page <= 512 ? 2 * page : 8 * page < 32768 ? 8 * page : 32768;
 
     for (unsigned size = 8; size <= max_small;) {
         unsigned npages = 1, nelems, step;

@@ -30,7 +30,7 @@ void cm_pendsv(uint32_t exc_return, uint32_t *frame)
      * sure). */
     if ((exc_return & 0xCu) != 0xCu)
         return;
-    if (frame[7] & XPSR_ICI_IT)
+    if ((frame[7] & XPSR_ICI_IT) || arch_pc_nopreempt(frame[6]))
         return; /* not a safe point: the next tick asks again */
     /* Inside the trampoline (a tick between its entry and its read of
      * cm_preempt_pc): diverting it again would lose the first PC. */

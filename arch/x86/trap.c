@@ -129,7 +129,7 @@ out:
      * interrupted thread calls the scheduler from here, on its own stack,
      * interrupts still off; it returns through this frame's iret when it
      * is switched back in.  See arch/arch.h. */
-    if (isr.depth == 0 && preempt_pending) {
+    if (isr.depth == 0 && preempt_pending && !arch_pc_nopreempt(f->eip)) {
         preempt_pending = false;
         sched_preempted();
     }

@@ -21,7 +21,8 @@ PAGE_SIZE := 512
 SBRK_ARENA := 512
 BOARD_SRCS :=
 # The shell's `goroutines` snapshot: 6 goroutines (288 bytes of RAM).
-BOARD_DEFS := -DSHELL_MAX_G=6
+BOARD_DEFS := -DSHELL_MAX_G=6 -DTERN_GC_STACKSIZE=768 -DTERN_GC_PAUSES=8 \
+	-DTERN_GC_STACK=32
 QEMU := qemu-system-arm
 QEMU_ARGS := -M microbit
 QEMU_EXIT := semihosting

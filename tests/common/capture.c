@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+struct capture test_capture;
+
 void capture_reset(struct capture *c, const char *const *needles)
 {
     memset(c, 0, sizeof *c);

@@ -29,6 +29,10 @@ struct capture {
     bool found[CAPTURE_NEEDLES];
 };
 
+/* One capture for every test file (RAM is short on the microbit; the
+ * tests run one at a time). */
+extern struct capture test_capture;
+
 /* Start over, watching for the NULL-terminated list of needles. */
 void capture_reset(struct capture *c, const char *const *needles);
 

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "gc/gc.h"
 #include "kernel/canary.h"
 #include "kernel/time.h"
 #include "tests/harness/test.h"
@@ -97,10 +98,16 @@ static int run_death(const struct test_case *t)
     return 0;
 }
 
-int main(void)
+/* `tests` runs them all; `tests run suite.name` one (as on a board). */
+int main(int argc, char **argv)
 {
+    char cmdline[128] = "";
+
     setvbuf(stdout, NULL, _IONBF, 0);
+    gc_set_thread_stack_top(__builtin_frame_address(0));
     canary_init();
     time_init(TIME_TICK_HZ_DEFAULT);
-    return test_main("", 0, run_death);
+    if (argc == 3 && strcmp(argv[1], "run") == 0)
+        snprintf(cmdline, sizeof cmdline, "run %s", argv[2]);
+    return test_main(cmdline, 0, run_death);
 }

@@ -172,7 +172,8 @@ TEST(mm, interior_pointers_find_their_object)
 }
 
 static const uint32_t node_mask[] = {0x5}; /* words 0 and 2 */
-static const struct mm_type node_type = {3 * sizeof(void *), node_mask, "node"};
+static const struct tern_type node_type = {3 * sizeof(void *), node_mask,
+                                           "node"};
 
 TEST(mm, typed_objects_record_their_type)
 {

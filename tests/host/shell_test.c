@@ -13,13 +13,12 @@
 #include "tests/common/capture.h"
 #include "tests/harness/test.h"
 
-static struct capture cap;
 static struct shell_line ed;
 
 static void start(void)
 {
-    capture_reset(&cap, NULL);
-    shell_line_init(&ed, capture_out(&cap), shell_cmd_word);
+    capture_reset(&test_capture, NULL);
+    shell_line_init(&ed, capture_out(&test_capture), shell_cmd_word);
 }
 
 /* Feed s; returns the last event that was not SHELL_NONE (or NONE). */
@@ -51,9 +50,9 @@ TEST(shell_line, plain_line_and_echo)
 {
     start();
     EXPECT_EQ(feed("help"), SHELL_NONE);
-    EXPECT_STREQ(cap.first, "help");
+    EXPECT_STREQ(test_capture.first, "help");
     EXPECT_STREQ(line("\r"), "help");
-    EXPECT_EQ(cap.lines, 1);
+    EXPECT_EQ(test_capture.lines, 1);
     EXPECT_EQ(ed.len, 0);
 }
 
@@ -70,7 +69,7 @@ TEST(shell_line, backspace_and_delete)
 {
     start();
     EXPECT_STREQ(line("\b\x7fhelx\x7fpp\b\r"), "help");
-    EXPECT_TRUE(strstr(cap.tail, "\b \b") != NULL);
+    EXPECT_TRUE(strstr(test_capture.tail, "\b \b") != NULL);
 }
 
 TEST(shell_line, ctrl_u_erases_the_line)
@@ -84,7 +83,7 @@ TEST(shell_line, ctrl_c_cancels)
     start();
     EXPECT_EQ(feed("memst\x03"), SHELL_CANCEL);
     EXPECT_EQ(ed.len, 0);
-    EXPECT_TRUE(strstr(cap.tail, "^C\n") != NULL);
+    EXPECT_TRUE(strstr(test_capture.tail, "^C\n") != NULL);
     EXPECT_STREQ(line("help\r"), "help");
 }
 
@@ -116,7 +115,7 @@ TEST(shell_line, history_up_and_down)
     feed("\x1bOA"); /* application-mode arrows too */
     EXPECT_STREQ(ed.buf, "sched");
     EXPECT_STREQ(line("\r"), "sched"); /* a recalled line runs */
-    EXPECT_TRUE(strstr(cap.tail, SHELL_PROMPT) != NULL); /* redrawn */
+    EXPECT_TRUE(strstr(test_capture.tail, SHELL_PROMPT) != NULL); /* redrawn */
 }
 
 TEST(shell_line, history_keeps_the_newest_distinct_lines)
@@ -145,10 +144,10 @@ TEST(shell_line, tab_completes_command_names)
     EXPECT_STREQ(ed.buf, "memstats ");
     feed("\x15sc\t"); /* sched, schedtrace: their common prefix */
     EXPECT_STREQ(ed.buf, "sched");
-    capture_reset(&cap, (const char *const[]){"schedtrace", NULL});
+    capture_reset(&test_capture, (const char *const[]){"schedtrace", NULL});
     feed("\t"); /* nothing to add: list them */
     EXPECT_STREQ(ed.buf, "sched");
-    EXPECT_TRUE(capture_all_found(&cap));
+    EXPECT_TRUE(capture_all_found(&test_capture));
     feed("\x15xyz\t");
     EXPECT_STREQ(ed.buf, "xyz");
     feed("\x15help me\t"); /* only the first word completes */
@@ -176,9 +175,10 @@ TEST(shell_line, an_over_long_line_is_rejected_whole)
     EXPECT_EQ(feed(s), SHELL_NONE);
     EXPECT_EQ(ed.len, SHELL_LINE_MAX);
     EXPECT_EQ(feed("\x1b[A\x7f\x15more"), SHELL_NONE); /* all discarded */
-    capture_reset(&cap, (const char *const[]){"line too long\n", NULL});
+    capture_reset(&test_capture,
+                  (const char *const[]){"line too long\n", NULL});
     EXPECT_EQ(feed("\r"), SHELL_TOOLONG);
-    EXPECT_TRUE(capture_all_found(&cap));
+    EXPECT_TRUE(capture_all_found(&test_capture));
     EXPECT_EQ(ed.len, 0);
     EXPECT_STREQ(line("help\r"), "help");
     EXPECT_EQ(ed.hist_n, 1); /* the long line is not in the history */
@@ -193,7 +193,8 @@ TEST(shell_line, bad_bytes_and_escape_sequences_are_ignored)
                  "help");
     EXPECT_STREQ(line("\x1b[12\x03"), "<no line>"); /* Ctrl-C in a sequence */
     EXPECT_STREQ(line("ok\r"), "ok");
-    EXPECT_EQ(cap.nonprint, 0); /* nothing but text and ESC sequences echoed */
+    EXPECT_EQ(test_capture.nonprint,
+              0); /* nothing but text and ESC sequences echoed */
 }
 
 static void check_invariants(const struct shell_line *l, int *bad)
@@ -221,7 +222,7 @@ TEST(shell_line, random_bytes_never_overrun_and_always_recover)
     for (int round = 0; round < 100000; round++) {
         int n = 1 + (int)(test_rand(&seed) % 48);
 
-        capture_reset(&cap, NULL);
+        capture_reset(&test_capture, NULL);
         for (int i = 0; i < n; i++) {
             uint32_t r = test_rand(&seed);
             int c = r % 4 == 0   ? special[(r >> 8) % (sizeof special - 1)]
@@ -308,10 +309,10 @@ TEST(shell_parse, human_units)
 static int run(const char *text, const char *const *needles)
 {
     char buf[SHELL_LINE_MAX + 1];
-    struct shell_out o = capture_out(&cap);
+    struct shell_out o = capture_out(&test_capture);
 
     snprintf(buf, sizeof buf, "%s", text);
-    capture_reset(&cap, needles);
+    capture_reset(&test_capture, needles);
     return shell_exec(&o, buf);
 }
 
@@ -320,22 +321,22 @@ static int run(const char *text, const char *const *needles)
 TEST(shell_exec, unknown_commands_and_bad_arguments)
 {
     EXPECT_EQ(run("", NULL), SHELL_OK);
-    EXPECT_EQ(cap.bytes, 0);
+    EXPECT_EQ(test_capture.bytes, 0);
     EXPECT_EQ(run("frobnicate %s%n%x", NEEDLES("unknown command: frobnicate "
                                                "(try help)\n")),
               SHELL_USAGE);
-    EXPECT_TRUE(capture_all_found(&cap));
+    EXPECT_TRUE(capture_all_found(&test_capture));
     EXPECT_EQ(run("%n%s%d", NEEDLES("unknown command: %n%s%d (try help)")),
               SHELL_USAGE);
-    EXPECT_TRUE(capture_all_found(&cap));
+    EXPECT_TRUE(capture_all_found(&test_capture));
     EXPECT_EQ(run("a b c d e f g h i", NEEDLES("too many arguments")),
               SHELL_USAGE);
-    EXPECT_TRUE(capture_all_found(&cap));
+    EXPECT_TRUE(capture_all_found(&test_capture));
     EXPECT_EQ(run("help me", NEEDLES("usage: help\n")), SHELL_USAGE);
-    EXPECT_TRUE(capture_all_found(&cap));
+    EXPECT_TRUE(capture_all_found(&test_capture));
     EXPECT_EQ(run("memstats -x", NEEDLES("usage: memstats [-v|-json]\n")),
               SHELL_USAGE);
-    EXPECT_TRUE(capture_all_found(&cap));
+    EXPECT_TRUE(capture_all_found(&test_capture));
     EXPECT_EQ(run("memstats -v -json", NEEDLES("usage: memstats")),
               SHELL_USAGE);
     const char *bad[] = {
@@ -345,7 +346,7 @@ TEST(shell_exec, unknown_commands_and_bad_arguments)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         EXPECT_EQ(run(bad[i], NEEDLES("usage: schedtrace N|off\n")),
                   SHELL_USAGE);
-        EXPECT_EQ(cap.lines, 1);
+        EXPECT_EQ(test_capture.lines, 1);
     }
     EXPECT_EQ(run("exit now", NEEDLES("usage: exit")), SHELL_USAGE);
     EXPECT_EQ(run("exit", NULL), SHELL_EXIT);
@@ -354,13 +355,14 @@ TEST(shell_exec, unknown_commands_and_bad_arguments)
 TEST(shell_exec, help_lists_every_command)
 {
     EXPECT_EQ(run("help", NULL), SHELL_OK);
-    EXPECT_EQ(cap.lines, (size_t)shell_ncmds);
+    EXPECT_EQ(test_capture.lines, (size_t)shell_ncmds);
     for (int i = 0; i < shell_ncmds; i++) {
-        capture_reset(&cap, (const char *const[]){shell_cmds[i].name, NULL});
-        struct shell_out o = capture_out(&cap);
+        capture_reset(&test_capture,
+                      (const char *const[]){shell_cmds[i].name, NULL});
+        struct shell_out o = capture_out(&test_capture);
         char h[] = "help";
         shell_exec(&o, h);
-        EXPECT_TRUE(capture_all_found(&cap));
+        EXPECT_TRUE(capture_all_found(&test_capture));
     }
 }
 
@@ -370,15 +372,15 @@ TEST(shell_exec, memstats_text_and_json)
                   NEEDLES("\nHeapAlloc ", "\nStackInuse ", "\nNumGC ",
                           "\nFragmentation ", "\nMinFree ", "0 until the GC")),
               SHELL_OK);
-    EXPECT_TRUE(capture_all_found(&cap));
+    EXPECT_TRUE(capture_all_found(&test_capture));
     EXPECT_EQ(run("memstats -v", NEEDLES("BySize", "\n    0 ")), SHELL_OK);
-    EXPECT_TRUE(capture_all_found(&cap));
+    EXPECT_TRUE(capture_all_found(&test_capture));
     EXPECT_EQ(run("memstats -json", NEEDLES(",\"HeapAlloc\":", ",\"NumGC\":0",
                                             "\"BySize\":[{", "}]}\n")),
               SHELL_OK);
-    EXPECT_TRUE(capture_all_found(&cap));
-    EXPECT_EQ(cap.lines, 1);
-    EXPECT_TRUE(strncmp(cap.first, "{\"Time\":", 8) == 0);
+    EXPECT_TRUE(capture_all_found(&test_capture));
+    EXPECT_EQ(test_capture.lines, 1);
+    EXPECT_TRUE(strncmp(test_capture.first, "{\"Time\":", 8) == 0);
 }
 
 TEST(shell_exec, version_and_uptime)
@@ -386,9 +388,9 @@ TEST(shell_exec, version_and_uptime)
     EXPECT_EQ(run("version", NEEDLES("tern " TERN_VERSION, " on host, "
                                                            "host")),
               SHELL_OK);
-    EXPECT_TRUE(capture_all_found(&cap));
+    EXPECT_TRUE(capture_all_found(&test_capture));
     EXPECT_EQ(run("uptime", NEEDLES("up ", " ticks at ", " Hz, ")), SHELL_OK);
-    EXPECT_TRUE(capture_all_found(&cap));
+    EXPECT_TRUE(capture_all_found(&test_capture));
 }
 
 static int resets;
@@ -403,11 +405,11 @@ TEST(shell_exec, reset_takes_no_arguments_and_calls_the_arch)
     host_set_reset_hook(count_reset);
     resets = 0;
     EXPECT_EQ(run("reset now", NEEDLES("usage: reset\n")), SHELL_USAGE);
-    EXPECT_EQ(cap.lines, 1);
+    EXPECT_EQ(test_capture.lines, 1);
     EXPECT_EQ(resets, 0);
     EXPECT_EQ(run("reset", NEEDLES("resetting\n")), SHELL_OK);
-    EXPECT_TRUE(capture_all_found(&cap));
-    EXPECT_TRUE(strncmp(cap.first, "resetting", 9) == 0);
+    EXPECT_TRUE(capture_all_found(&test_capture));
+    EXPECT_TRUE(strncmp(test_capture.first, "resetting", 9) == 0);
     EXPECT_EQ(resets, 1);
     host_set_reset_hook(NULL);
 }

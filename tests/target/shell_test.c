@@ -15,8 +15,6 @@
 #include "tests/common/capture.h"
 #include "tests/harness/test.h"
 
-static struct capture cap;
-
 /* The needles in flash: main's stack is 1 KiB on the microbit, too small
  * for a dozen compound literals in one frame. */
 #define NEEDLES(...)                                                           \
@@ -25,22 +23,23 @@ static struct capture cap;
         needles_;                                                              \
     })
 
-/* Run one line through the dispatcher into cap; true if every needle was
+/* Run one line through the dispatcher into test_capture; true if every needle was
  * printed and the result was want. */
 static bool run(const char *text, int want, const char *const *needles)
 {
     char buf[SHELL_LINE_MAX + 1];
-    struct shell_out o = capture_out(&cap);
+    struct shell_out o = capture_out(&test_capture);
     int got;
 
     tern_snprintf(buf, sizeof buf, "%s", text);
-    capture_reset(&cap, needles);
+    capture_reset(&test_capture, needles);
     got = shell_exec(&o, buf);
-    if (got != want || !capture_all_found(&cap) || cap.nonprint != 0) {
-        const char *miss = capture_missing(&cap);
+    if (got != want || !capture_all_found(&test_capture) ||
+        test_capture.nonprint != 0) {
+        const char *miss = capture_missing(&test_capture);
         tern_printf("  `%s`: result %d (want %d), missing \"%s\", first line "
                     "\"%s\"\n",
-                    text, got, want, miss ? miss : "", cap.first);
+                    text, got, want, miss ? miss : "", test_capture.first);
         return false;
     }
     return true;
@@ -51,7 +50,7 @@ TEST(shell, commands_print_their_fields)
     EXPECT_TRUE(run("help", SHELL_OK,
                     NEEDLES("  memstats [-v|-json] ", "goroutines",
                             "schedtrace", "heap", "segments", "exit")));
-    EXPECT_EQ(cap.lines, (size_t)shell_ncmds);
+    EXPECT_EQ(test_capture.lines, (size_t)shell_ncmds);
     EXPECT_TRUE(run("memstats", SHELL_OK,
                     NEEDLES("Alloc ", "\nHeapSys ", "\nStackInuse ",
                             "\nMSpanInuse ", "\nNumGC ", "\nLargestFree ")));
@@ -59,7 +58,7 @@ TEST(shell, commands_print_their_fields)
     EXPECT_TRUE(
         run("memstats -json", SHELL_OK,
             NEEDLES("\"HeapAlloc\":", "\"Mallocs\":", "\"BySize\":[", "]}\n")));
-    EXPECT_EQ(cap.lines, 1);
+    EXPECT_EQ(test_capture.lines, 1);
     EXPECT_TRUE(run("sched", SHELL_OK,
                     NEEDLES("SCHED ", "ms: gomaxprocs=1 ", " runqueue=")));
     EXPECT_TRUE(run("segments", SHELL_OK,
@@ -127,7 +126,7 @@ static uint32_t shell_hiwat, shell_size;
 
 static void capture_tx(const char *s, size_t n)
 {
-    capture_write(&cap, s, n);
+    capture_write(&test_capture, s, n);
 }
 
 static void shell_goroutine(void *arg)
@@ -168,7 +167,7 @@ static void start_shell(void)
     while (tern_trygetc() >= 0) /* nothing left over from other tests */
         ;
     shell_done = 0;
-    capture_reset(&cap, NULL);
+    capture_reset(&test_capture, NULL);
     console_set_tx_hook(capture_tx);
     tern_assert(tern_go(shell_goroutine, NULL) > 0);
     tern_sleep(2000000);
@@ -199,13 +198,14 @@ TEST(shell, session_through_the_console)
 
     /* The console is captured until stop_shell: check afterwards. */
     start_shell();
-    prompt = strcmp(cap.first, SHELL_PROMPT) == 0;
-    capture_reset(&cap, NEEDLES("  memstats [-v|-json] ", "BySize",
-                                "{\"Time\":", "region 0:", "tern> version\n",
-                                "\033[Ktern> sched\n"));
+    prompt = strcmp(test_capture.first, SHELL_PROMPT) == 0;
+    capture_reset(&test_capture,
+                  NEEDLES("  memstats [-v|-json] ", "BySize",
+                          "{\"Time\":", "region 0:", "tern> version\n",
+                          "\033[Ktern> sched\n"));
     type(script, sizeof script - 1);
     settle();
-    missing = capture_missing(&cap);
+    missing = capture_missing(&test_capture);
     type("exit\r", 5);
     stop_shell();
     EXPECT_TRUE(prompt);
@@ -227,7 +227,8 @@ TEST(shell, random_lines_then_help_still_answers)
     bool done_early, garbage_answered, help_answered;
 
     start_shell();
-    capture_reset(&cap, NEEDLES("unknown command: ", "line too long\n"));
+    capture_reset(&test_capture,
+                  NEEDLES("unknown command: ", "line too long\n"));
     for (int i = 0; i < 10000; i++) {
         uint32_t kind = test_rand(&seed) % 8;
         size_t n = kind == 0
@@ -250,11 +251,11 @@ TEST(shell, random_lines_then_help_still_answers)
     type("\x03", 1);
     settle();
     done_early = shell_done;
-    garbage_answered = capture_all_found(&cap);
-    capture_reset(&cap, NEEDLES("\n  help ", "\n  exit "));
+    garbage_answered = capture_all_found(&test_capture);
+    capture_reset(&test_capture, NEEDLES("\n  help ", "\n  exit "));
     type("help\r", 5);
     settle();
-    help_answered = capture_all_found(&cap);
+    help_answered = capture_all_found(&test_capture);
     type("exit\r", 5);
     stop_shell();
     EXPECT_TRUE(!done_early);

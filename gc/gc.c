@@ -1,0 +1,732 @@
+/*
+ * gc/gc.c - the garbage collector: cycle, pacer, workers, API.
+ *
+ * Tern's collector is Go's, on one core: a concurrent, incremental,
+ * non-moving tri-colour mark-sweep with the hybrid write barrier.
+ *
+ * Colours: white = mark bit clear; grey = marked and on the work list (or
+ * in an overflowed span, gc/mark.c); black = marked and scanned, or
+ * marked noscan.  Goroutine stacks are grey until scanned, then black.
+ *
+ * The cycle
+ *   1. Sweep termination.  The goroutine that starts a cycle (an
+ *      allocation past the trigger, tern_gc, the forced collection)
+ *      first finishes the last cycle's sweep, a span at a time,
+ *      preemptible.
+ *   2. Mark start, stop-the-world (interrupts masked, O(1)): gc_cycle++,
+ *      the work list and the root cursor reset, the barrier on
+ *      (gc_barrier_on), allocation black (mm_allocblack); the worker is
+ *      readied.
+ *   3. Concurrent mark.  The worker goroutine and allocating goroutines
+ *      (assists) take work units: a grey object to scan, an overflowed
+ *      span to rescan, or a step of the root cursor - a chunk of the
+ *      globals, of a registered root, of the interrupt stack, one
+ *      malloc'd span, or one goroutine's stack.  A stack is scanned while
+ *      its goroutine is held off the CPU (schedule() defers it), one
+ *      goroutine at a time; every masked section is one shade or one
+ *      chunk of CHUNK_WORDS words.
+ *   4. Mark termination, stop-the-world (masked, O(span classes)): no
+ *      grey object, no overflow, no scan in progress, every root done.
+ *      Checkmark if asked; barrier and black allocation off; the mcache's
+ *      spans back to mcentral; mm_sweepgen flips, so every span is
+ *      unswept; the pacer sets the next goal; the pause is recorded.
+ *   5. Sweep, concurrently: lazily when an mcache takes a span, and by
+ *      the sweeper goroutine over the page maps (gc/sweep.c).
+ *
+ * The invariant and the barrier.  Weak tri-colour invariant: every white
+ * object a black object points to is reachable from a grey object or a
+ * grey stack through white objects.  tern_store(slot, p) while marking
+ * shades the old *slot and p (Go's hybrid barrier, both sides, as Go does
+ * it): deleting a pointer cannot hide an object that was reachable at
+ * mark start (snapshot at the beginning: the old value is shaded), and a
+ * pointer from a black or unscanned stack stored into the heap is
+ * shaded, so stacks need no rescan.  New objects are black.  Goroutines
+ * born during marking are born scanned; their argument is shaded.
+ * Channel copies shade both sides; realloc shades what it copies.
+ * Atomicity (BRIEF contract 3): tern_store lives in .text.tern_nopreempt;
+ * a preemption request finding a goroutine there is refused (the next
+ * tick asks again), so a flag test and its store never straddle a phase
+ * change.  Off-phase cost: a load, a branch, the store.
+ *
+ * Pacer (bytes; GOGC = gc.gogc):
+ *   goal    = marked + (marked + stacks + globals) * GOGC / 100,
+ *             at least marked + heap_min * GOGC / 100
+ *             (heap_min = heap size / 8, at most 64 KiB: Go's 4 MiB
+ *             scaled to boards);
+ *   limit   = memory limit - (heap in use by stacks, malloc, metadata);
+ *             goal = min(goal, limit), at least marked + 1/16 of it;
+ *   trigger = marked + (goal - marked) * 7 / 10: the last 30 % of the
+ *             runway is for allocation during marking;
+ *   assist  = (scan work of the last cycle) / (goal - heap_live at the
+ *             start): scan bytes owed per byte allocated while marking.
+ * heap_live = bytes marked by the last cycle + bytes allocated since.
+ * The worker aims at 25 % of the CPU: when its share of the cycle's wall
+ * time passes that and other goroutines can run, it sleeps the
+ * difference.  Assists make up the rest: an allocation while marking
+ * scans its debt before it returns, so allocation cannot outrun marking.
+ * A cycle is forced when none ran for two minutes; tern_gc runs one and
+ * drives it to the end itself.
+ *
+ * Why the work list cannot blow up: it is a fixed array; overflow costs
+ * a flag and a link in the span (gc/mark.c), and rescans are bounded by
+ * live objects.  Marking is O(live + roots).
+ *
+ * Invariants checked (gc_verify, TERN_GC_VERIFY after every cycle): the
+ * mm invariants and counters (mm_verify); outside marking, no grey
+ * object and no mark bit on a swept span.  Checkmark (gc/check.c) checks
+ * the marking itself.
+ */
+#include "gc/gc.h"
+
+#include <string.h>
+
+#include "kernel/panic.h"
+#include "mm/mcentral.h"
+#include "mm/mheap.h"
+#include "mm/mm_internal.h"
+#include "sched/sched.h"
+#include "tern.h"
+
+#ifndef TERN_GC_PAUSES
+#define TERN_GC_PAUSES 256 /* PauseNs / PauseEnd ring (board.mk: fewer) */
+#endif
+#ifndef TERN_GC_STACKSIZE
+#define TERN_GC_STACKSIZE 2048 /* the worker's and the sweeper's stacks */
+#endif
+
+#define FORCE_NS    (120 * 1000000000LL) /* forced GC period: 2 minutes */
+#define WORK_UNIT   4096                 /* worker: scan bytes per turn */
+#define ASSIST_MAX  (64 * 1024)          /* debt an allocation may carry */
+#define GC_HEAP_MIN (64 * 1024)          /* smallest goal over the live heap */
+
+struct gcstate gc TERN_PRIVATE;
+volatile uint8_t gc_barrier_on TERN_PRIVATE;
+struct g *gc_scanning_g TERN_PRIVATE;
+struct g *gc_scan_deferred TERN_PRIVATE;
+uint32_t gc_cycle TERN_PRIVATE;
+
+static uint64_t end_live TERN_PRIVATE; /* heap_live at mark termination */
+static bool last_forced TERN_PRIVATE;
+static uint64_t pause_ns[TERN_GC_PAUSES] TERN_PRIVATE;
+static uint64_t pause_end[TERN_GC_PAUSES] TERN_PRIVATE;
+
+/* The worker and the sweeper: parked (WAIT_GC) between cycles. */
+static struct {
+    struct g *g;
+    bool parked;
+} worker TERN_PRIVATE, sweeper TERN_PRIVATE;
+static bool started TERN_PRIVATE;
+static int64_t boot_ns TERN_PRIVATE;
+static uint32_t tick_count TERN_PRIVATE;
+
+const struct tern_type tern_type_ptr = {sizeof(void *), (const uint32_t[]){1u},
+                                        "pointer"};
+
+static void pacer(void);
+static void mark_termination(void);
+static bool collect_for_mm(size_t size);
+
+void gc_init(void)
+{
+    unsigned long irq = arch_irq_save();
+
+    memset(&gc, 0, sizeof gc);
+    gc.gogc = 100;
+    gc.heap_lo = UINTPTR_MAX;
+    for (int i = 0; i < mheap.nregions; i++) {
+        const struct mheap_region *r = &mheap.regions[i];
+        if (r->base < gc.heap_lo)
+            gc.heap_lo = r->base;
+        if (r->end > gc.heap_hi)
+            gc.heap_hi = r->end;
+    }
+    if (gc.heap_lo > gc.heap_hi)
+        gc.heap_lo = gc.heap_hi = 0;
+    gc.memlimit = (int64_t)(gc.heap_hi - gc.heap_lo);
+    gc_barrier_on = 0;
+    mm_allocblack = 0;
+    mm_sweep_hook = gc_sweep_span;
+    mm_copy_hook = gc_shade_range;
+    mm_collect_hook = collect_for_mm;
+    gc_scanning_g = gc_scan_deferred = NULL;
+    gc.sweep_done = true;
+    gc_check_reset();
+    gc_mark_reset();
+    pacer();
+    arch_irq_restore(irq);
+    boot_ns = tern_nanotime();
+}
+
+/* --- the workers ------------------------------------------------------- */
+
+static void park(void)
+{
+    struct g *cur = m0.curg;
+
+    cur->state = G_WAITING;
+    cur->waitreason = WAIT_GC;
+    schedule();
+}
+
+/* Ready a parked worker.  Masked. */
+static void unpark(struct g *gp, bool *parked)
+{
+    if (gp != NULL && *parked) {
+        *parked = false;
+        sched_ready(gp, false);
+    }
+}
+
+static void gc_start(bool forced);
+
+static void worker_fn(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        unsigned long irq = arch_irq_save();
+        int64_t t0, t1, elapsed;
+        bool did;
+
+        if (gc.phase != GC_MARK) {
+            if (gc.forced == 2) { /* the tick asked for the forced cycle */
+                gc.forced = 0;
+                arch_irq_restore(irq);
+                gc_start(true);
+                continue;
+            }
+            worker.parked = true;
+            park();
+            arch_irq_restore(irq);
+            continue;
+        }
+        arch_irq_restore(irq);
+        t0 = tern_nanotime();
+        did = gc_mark_work(WORK_UNIT);
+        t1 = tern_nanotime();
+        gc.worker_ns += t1 - t0;
+        if (gc_mark_done()) {
+            mark_termination();
+            continue;
+        }
+        if (!did) { /* a preempted scanner holds the last work: let it */
+            tern_yield();
+            continue;
+        }
+        elapsed = t1 - gc.cycle_start;
+        irq = arch_irq_save();
+        did = sched_others_runnable();
+        arch_irq_restore(irq);
+        if (did && gc.worker_ns * 4 > elapsed) {
+            int64_t d = gc.worker_ns * 4 - elapsed;
+            tern_sleep(d < 10000000 ? d : 10000000);
+        } else if (did) {
+            tern_yield();
+        }
+    }
+}
+
+static void sweeper_fn(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        unsigned long irq = arch_irq_save();
+
+        if (gc.sweep_done || gc.phase == GC_MARK) {
+            sweeper.parked = true;
+            park();
+            arch_irq_restore(irq);
+            continue;
+        }
+        arch_irq_restore(irq);
+        if (gc_sweep_some())
+            tern_yield(); /* background: a span, then everyone else */
+    }
+}
+
+/* The workers start with the first collection (from a goroutine). */
+static void start_workers(void)
+{
+    unsigned long irq;
+    int a, b;
+
+    /* A heap under 16 KiB (the microbit's) cannot spare two stacks: the
+     * allocating goroutines and tern_gc drive every cycle there. */
+    if (started || m0.curg == NULL ||
+        (uint64_t)mheap.total_pages * MM_PAGE_SIZE < 16 * 1024)
+        return;
+    started = true;
+    a = worker.g ? (int)worker.g->id
+                 : sched_go_system(worker_fn, NULL, TERN_GC_STACKSIZE);
+    b = sweeper.g ? (int)sweeper.g->id
+                  : sched_go_system(sweeper_fn, NULL, TERN_GC_STACKSIZE);
+    irq = arch_irq_save();
+    for (struct g *gp = sched.allg; gp != NULL; gp = gp->alllink) {
+        if ((int)gp->id == a)
+            worker.g = gp;
+        if ((int)gp->id == b)
+            sweeper.g = gp;
+    }
+    arch_irq_restore(irq);
+    /* Without memory for them the cycle runs on: tern_gc and the assists
+     * drive marking; the next cycle tries again. */
+    if (a < 0 || b < 0)
+        started = false;
+}
+
+void gc_tick(void)
+{
+    if (++tick_count < 1000 || worker.g == NULL)
+        return;
+    tick_count = 0;
+    if (gc.phase == GC_OFF && gc.gogc >= 0 && worker.parked &&
+        tern_nanotime() -
+                (int64_t)(gc.last_gc ? gc.last_gc : (uint64_t)boot_ns) >=
+            FORCE_NS) {
+        gc.forced = 2;
+        unpark(worker.g, &worker.parked);
+    }
+}
+
+/* --- the cycle ---------------------------------------------------------- */
+
+static void record_stw(int64_t ns)
+{
+    if (ns > (int64_t)gc.stw_max)
+        gc.stw_max = (uint32_t)ns;
+}
+
+static void gc_start(bool forced)
+{
+    unsigned long irq;
+    int64_t t0;
+
+    start_workers();
+    while (gc_sweep_some()) /* step 1: the last cycle's sweep, finished */
+        ;
+    irq = arch_irq_save();
+    if (gc.phase != GC_OFF) {
+        arch_irq_restore(irq);
+        return; /* someone else started it meanwhile */
+    }
+    t0 = tern_nanotime();
+    gc_cycle++;
+    gc_mark_reset();
+    gc.phase = GC_MARK;
+    gc.forced = forced ? 1 : 0;
+    gc.start_live = gc.heap_live;
+    gc.heap_marked = 0;
+    gc.scan_work = 0;
+    gc.worker_ns = gc.assist_ns = 0;
+    gc.assist_debt = 0;
+    {
+        uint64_t runway = gc.goal > gc.heap_live ? gc.goal - gc.heap_live : 0;
+        uint64_t expect = gc.last_scan ? gc.last_scan : gc.heap_live;
+        uint64_t r = runway < 256 ? UINT32_MAX : (expect << 16) / runway;
+        gc.assist_ratio = r > UINT32_MAX ? UINT32_MAX : (uint32_t)r;
+    }
+    mm_allocblack = 1;
+    gc_barrier_on = 1;
+    gc.cycle_start = t0;
+    unpark(worker.g, &worker.parked);
+    gc.stw1 = tern_nanotime() - t0;
+    record_stw(gc.stw1);
+    arch_irq_restore(irq);
+}
+
+/* Step 4 (masked): the mcache's spans back to mcentral, where sweeping
+ * finds them; the tiny block is let go (it may be garbage). */
+static void flush_mcache(void)
+{
+    for (unsigned sc = 0; sc < MM_NUM_SPANCLASSES; sc++)
+        if (mcache0.alloc[sc] != NULL) {
+            mcentral_uncache_span(mcache0.alloc[sc]);
+            mcache0.alloc[sc] = NULL;
+        }
+    mcache0.tiny = 0;
+    mcache0.tinyoffset = 0;
+}
+
+static void pacer(void)
+{
+    uint64_t live = gc.heap_marked, heap = gc.heap_hi - gc.heap_lo;
+    uint64_t goal, limit, used;
+    struct mm_stats st;
+
+    if (gc.gogc < 0) {
+        goal = UINT64_MAX;
+    } else {
+        uint64_t min = (heap / 8 < GC_HEAP_MIN ? heap / 8 : GC_HEAP_MIN) *
+                       (uint64_t)gc.gogc / 100;
+        goal = live + (live + gc.stacks_bytes + gc.globals_bytes) *
+                          (uint64_t)gc.gogc / 100;
+        if (goal < live + min)
+            goal = live + min;
+    }
+    mm_read_stats(&st);
+    used = st.stack_sys + st.mspan_sys + st.other_sys +
+           (st.heap_inuse > gc.heap_live ? st.heap_inuse - gc.heap_live : 0);
+    limit = gc.memlimit > (int64_t)used ? (uint64_t)gc.memlimit - used : 0;
+    if (goal > limit) {
+        goal = limit;
+        if (goal < live + live / 16 + MM_PAGE_SIZE)
+            goal = live + live / 16 + MM_PAGE_SIZE;
+    }
+    gc.goal = goal;
+    gc.trigger =
+        goal == UINT64_MAX ? UINT64_MAX : live + (goal - live) * 7 / 10;
+}
+
+static void trace_line(int64_t end);
+
+static void mark_termination(void)
+{
+    unsigned long irq = arch_irq_save();
+    int64_t t0, t1;
+    uint32_t k;
+
+    if (!gc_mark_done()) {
+        arch_irq_restore(irq);
+        return;
+    }
+    t0 = tern_nanotime();
+    gc.mark_ns = t0 - gc.cycle_start - gc.stw1;
+    if (gc.debug & TERN_GC_CHECKMARK)
+        gc_checkmark();
+    gc_barrier_on = 0;
+    mm_allocblack = 0;
+    flush_mcache();
+    mm_sweepgen++;
+    gc.phase = GC_OFF;
+    gc.numgc++;
+    if (gc.forced)
+        gc.numforced++;
+    last_forced = gc.forced != 0;
+    gc.forced = 0;
+    end_live = gc.heap_live;
+    gc.heap_live = gc.heap_marked;
+    gc.last_scan = gc.scan_work;
+    pacer();
+    gc_sweep_reset();
+    {
+        /* Proportional sweep: the walk's steps (at most a page each) done
+         * by allocation before the heap reaches half the runway to the
+         * next trigger, so the next cycle never waits on it. */
+        uint64_t steps = mheap.total_pages + 1;
+        uint64_t kib = gc.trigger > gc.heap_live
+                           ? (gc.trigger - gc.heap_live) / 2048 + 1
+                           : 1;
+        uint64_t r = (steps << 16) / kib;
+        gc.sweep_ratio = r > UINT32_MAX ? UINT32_MAX : (uint32_t)r;
+        gc.sweep_owed = 0;
+    }
+    t1 = tern_nanotime();
+    gc.stw2 = t1 - t0;
+    if (!(gc.debug & TERN_GC_CHECKMARK))
+        record_stw(gc.stw2);
+    gc.pause_total += (uint64_t)(gc.stw1 + gc.stw2);
+    k = (uint32_t)((gc.numgc - 1) % TERN_GC_PAUSES);
+    pause_ns[k] = (uint64_t)(gc.stw1 + gc.stw2);
+    pause_end[k] = (uint64_t)t1;
+    gc.last_gc = (uint64_t)t1;
+    gc.cpu_ns += (uint64_t)(gc.stw1 + gc.stw2 + gc.worker_ns + gc.assist_ns);
+    unpark(sweeper.g, &sweeper.parked);
+    arch_irq_restore(irq);
+    if (gc.debug & TERN_GC_VERIFY) {
+        const char *r = gc_verify();
+        if (r != NULL) {
+            fatal_begin();
+            fatal_printf("fatal error: heap verifier: %s\n", r);
+            fatal_end();
+        }
+    }
+    if (gc.trace)
+        trace_line(t1);
+}
+
+/* Pay the allocation's assist debt by scanning (the calling goroutine). */
+static void assist(size_t size)
+{
+    unsigned long irq = arch_irq_save();
+    int64_t debt, t0;
+
+    gc.assist_debt += (int64_t)(((uint64_t)size * gc.assist_ratio) >> 16);
+    if (gc.assist_debt > ASSIST_MAX)
+        gc.assist_debt = ASSIST_MAX;
+    debt = gc.assist_debt;
+    arch_irq_restore(irq);
+    if (debt <= 0)
+        return;
+    t0 = tern_nanotime();
+    {
+        uint64_t before = gc.scan_work;
+        gc_mark_work(debt);
+        irq = arch_irq_save();
+        gc.assist_debt -= (int64_t)(gc.scan_work - before);
+        if (gc.assist_debt < 0)
+            gc.assist_debt = 0;
+        arch_irq_restore(irq);
+    }
+    gc.assist_ns += tern_nanotime() - t0;
+    if (gc_mark_done())
+        mark_termination();
+}
+
+/* --- allocation --------------------------------------------------------- */
+
+_Noreturn static void out_of_memory(size_t size)
+{
+    const char *v = gc_verify();
+    struct mm_stats st;
+
+    mm_read_stats(&st);
+    fatal_begin();
+    fatal_printf("fatal error: out of memory\n");
+    fatal_printf("request %lu bytes (after a full collection); heap %lu in "
+                 "use of %lu, largest free run %lu; heap verifier: %s\n",
+                 (unsigned long)size, (unsigned long)st.heap_inuse,
+                 (unsigned long)st.heap_sys, (unsigned long)st.largest_free,
+                 v ? v : "ok");
+    fatal_printf("HeapAlloc=%lu HeapObjects=%lu StackInuse=%lu NumGC=%lu "
+                 "NextGC=%lu\n",
+                 (unsigned long)st.heap_alloc, (unsigned long)st.heap_objects,
+                 (unsigned long)st.stack_inuse, (unsigned long)gc.numgc,
+                 (unsigned long)gc.goal);
+    fatal_end();
+}
+
+static void *gc_alloc(size_t size, unsigned kind, const struct tern_type *t,
+                      size_t n)
+{
+    unsigned long irq;
+    void *p;
+
+    if (arch_in_isr())
+        tern_panic("allocation from the GC heap in an interrupt handler");
+    if (gc.debug & TERN_GC_STRESS)
+        tern_gc();
+    if (gc.phase == GC_MARK) {
+        assist(size);
+    } else if (gc.heap_live >= gc.trigger) {
+        gc_start(false);
+    } else if (!gc.sweep_done) {
+        /* proportional sweep: this allocation's share of the walk */
+        gc.sweep_owed += ((uint64_t)size * gc.sweep_ratio) >> 10;
+        while (gc.sweep_owed >= 1u << 16 && gc_sweep_some())
+            gc.sweep_owed -= 1u << 16;
+    }
+    for (int attempt = 0;; attempt++) {
+        p = t != NULL ? mm_alloc_typed(t, n) : mm_alloc(size, kind, MM_ZERO);
+        if (p != NULL || attempt == 1)
+            break;
+        if (t != NULL && n != 0 && t->size > SIZE_MAX / n)
+            tern_panic("allocation size overflows");
+        tern_gc(); /* a full cycle, swept, then once more */
+    }
+    if (p == NULL)
+        out_of_memory(size);
+    irq = arch_irq_save();
+    gc.heap_live += size;
+    if (gc.phase == GC_MARK)
+        gc.heap_marked += size; /* black */
+    arch_irq_restore(irq);
+    return p;
+}
+
+void *tern_alloc(const struct tern_type *t)
+{
+    return gc_alloc(t->size, MM_KIND_SCAN, t, 1);
+}
+
+void *tern_alloc_array(const struct tern_type *t, size_t n)
+{
+    if (n != 0 && t->size > SIZE_MAX / n)
+        tern_panic("allocation size overflows");
+    return gc_alloc(t->size * n, MM_KIND_SCAN, t, n);
+}
+
+void *tern_alloc_noscan(size_t size)
+{
+    return gc_alloc(size, MM_KIND_NOSCAN, NULL, 0);
+}
+
+void *tern_alloc_scan(size_t size)
+{
+    return gc_alloc(size, MM_KIND_SCAN, NULL, 0);
+}
+
+/* mm_collect_hook: a manual allocation (malloc, a goroutine descriptor or
+ * stack) found no memory, and garbage may hold it.  Collect, unless that
+ * cannot help (nothing allocated from the GC heap, more than the heap
+ * asked for) or is unsafe here: in an interrupt handler, before the
+ * scheduler runs, on the GC's own goroutines, or re-entered (starting the
+ * workers allocates their stacks). */
+static bool collect_for_mm(size_t size)
+{
+    static bool busy TERN_PRIVATE;
+    struct g *cur = m0.curg;
+
+    if (busy || arch_in_isr() || cur == NULL || cur->system ||
+        (gc.heap_live == 0 && gc.sweep_done) ||
+        size > (size_t)(gc.heap_hi - gc.heap_lo))
+        return false;
+    busy = true;
+    tern_gc();
+    busy = false;
+    return true;
+}
+
+/* --- control ------------------------------------------------------------ */
+
+void tern_gc(void)
+{
+    if (arch_in_isr())
+        tern_panic("tern_gc in an interrupt handler");
+    /* A cycle under way may have started before the caller's garbage
+     * became garbage: finish it, then run a whole one. */
+    for (int round = 0; round < 2; round++) {
+        if (round == 0 && gc.phase != GC_MARK)
+            continue;
+        if (round == 1)
+            gc_start(true);
+        gc_cycle_finish();
+    }
+    while (gc_sweep_some())
+        ;
+}
+
+void gc_cycle_begin(void)
+{
+    gc_start(false);
+}
+
+void gc_cycle_finish(void)
+{
+    uint64_t n = gc.numgc;
+
+    while (gc.phase == GC_MARK && gc.numgc == n) {
+        if (gc_mark_work(1 << 20))
+            continue;
+        if (gc_mark_done())
+            mark_termination();
+        else
+            tern_yield();
+    }
+}
+
+int tern_gc_percent(int pct)
+{
+    unsigned long irq = arch_irq_save();
+    int old = gc.gogc;
+
+    gc.gogc = pct < 0 ? TERN_GOGC_OFF : pct;
+    pacer();
+    arch_irq_restore(irq);
+    return old;
+}
+
+int64_t tern_gc_memory_limit(int64_t bytes)
+{
+    unsigned long irq = arch_irq_save();
+    int64_t old = gc.memlimit;
+
+    if (bytes >= 0) {
+        gc.memlimit = bytes;
+        pacer();
+    }
+    arch_irq_restore(irq);
+    return old;
+}
+
+bool tern_gctrace(bool on)
+{
+    bool old = gc.trace;
+
+    gc.trace = on;
+    return old;
+}
+
+unsigned tern_gc_debug(unsigned flags)
+{
+    unsigned old = gc.debug;
+
+    if ((flags & TERN_GC_CHECKMARK) && !gc_checkmark_alloc())
+        tern_panic("no memory for the checkmark bitmap");
+    gc.debug = (uint8_t)flags;
+    return old;
+}
+
+/* --- statistics ---------------------------------------------------------- */
+
+void tern_read_gcstats(struct tern_gcstats *st)
+{
+    unsigned long irq = arch_irq_save();
+
+    memset(st, 0, sizeof *st);
+    st->numgc = gc.numgc;
+    st->numforcedgc = gc.numforced;
+    st->pause_total_ns = gc.pause_total;
+    st->last_gc = gc.last_gc;
+    st->next_gc = gc.goal;
+    st->heap_live = gc.heap_live;
+    st->heap_marked = gc.heap_marked;
+    st->gc_cpu_ns = gc.cpu_ns;
+    st->freed = gc.freed;
+    st->stw_max_ns = gc.stw_max;
+    st->mark_overflows = gc.overflows;
+    st->gogc = gc.gogc;
+    st->memory_limit = gc.memlimit;
+    st->phase = gc.phase == GC_MARK ? 1 : !gc.sweep_done ? 2 : 0;
+    arch_irq_restore(irq);
+}
+
+bool tern_gc_pause(unsigned k, uint64_t *ns, uint64_t *end)
+{
+    unsigned long irq = arch_irq_save();
+    bool ok = k < TERN_GC_PAUSES && k < gc.numgc;
+
+    if (ok) {
+        uint32_t i = (uint32_t)((gc.numgc - 1 - k) % TERN_GC_PAUSES);
+        *ns = pause_ns[i];
+        *end = pause_end[i];
+    }
+    arch_irq_restore(irq);
+    return ok;
+}
+
+/* "1.234" for ns as milliseconds */
+static void ms(char *buf, size_t n, int64_t ns)
+{
+    if (ns < 0)
+        ns = 0;
+    tern_snprintf(buf, n, "%lu.%03lu", (unsigned long)(ns / 1000000),
+                  (unsigned long)(ns / 1000 % 1000));
+}
+
+/* Go's gctrace line (runtime/extern.go), memory in KB:
+ * gc # @#s #%: #+#+# ms clock, #+#/#/#+# ms cpu, #->#-># KB, # KB goal,
+ * # KB stacks, # KB globals, # P */
+static void trace_line(int64_t end)
+{
+    char a[16], b[16], c[16], d[16], e[16], f[16];
+    int64_t since = end - boot_ns;
+    uint64_t pct = since > 0 ? gc.cpu_ns * 100 / (uint64_t)since : 0;
+
+    ms(a, sizeof a, gc.stw1);
+    ms(b, sizeof b, gc.mark_ns);
+    ms(c, sizeof c, gc.stw2);
+    ms(d, sizeof d, gc.assist_ns);
+    ms(e, sizeof e, gc.worker_ns);
+    ms(f, sizeof f, 0);
+    tern_printf("gc %lu @%lu.%03lus %lu%%: %s+%s+%s ms clock, %s+%s/%s/%s+%s "
+                "ms cpu, %lu->%lu->%lu KB, %lu KB goal, %lu KB stacks, %lu KB "
+                "globals, 1 P%s\n",
+                (unsigned long)gc.numgc, (unsigned long)(since / 1000000000),
+                (unsigned long)(since / 1000000 % 1000), (unsigned long)pct, a,
+                b, c, a, d, e, f, c, (unsigned long)(gc.start_live / 1024),
+                (unsigned long)(end_live / 1024),
+                (unsigned long)(gc.heap_marked / 1024),
+                (unsigned long)(gc.goal / 1024),
+                (unsigned long)(gc.stacks_bytes / 1024),
+                (unsigned long)(gc.globals_bytes / 1024),
+                last_forced ? " (forced)" : "");
+}

@@ -1,0 +1,123 @@
+/*
+ * gc/gc.h - the collector's interface to the rest of the runtime.  See
+ * gc/gc.c for the design.
+ */
+#ifndef GC_GC_H
+#define GC_GC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mm/mm.h"
+
+/* Phases (struct gcstate.phase). */
+#define GC_OFF   0 /* mutators run; spans may still be unswept */
+#define GC_MARK  1 /* barrier on, allocation black, work in progress */
+#define GC_SWEEP 2 /* marked; sweeping (only for reports: OFF otherwise) */
+
+/* Nonzero while the write barrier must shade: read by tern_store. */
+extern volatile uint8_t gc_barrier_on;
+
+/* Start the collector: its worker and sweeper goroutines.  Boot, after
+ * the scheduler can spawn (or a host test, after mm_init_regions). */
+void gc_init(void);
+
+/* --- for the scheduler and channels (interrupts masked) --- */
+
+/* Shade the object p points into, if any (a grey push or a mark). */
+void gc_shade(const void *p);
+/* Shade every word of [p, p + n) that points into the heap. */
+void gc_shade_range(const void *p, size_t n);
+
+/* The goroutine whose stack is being scanned: schedule() must not run it
+ * until the scan ends (gc_scan_deferred holds it meanwhile). */
+extern struct g *gc_scanning_g;
+extern struct g *gc_scan_deferred;
+
+/* Cycle stamp for goroutine stacks: a G whose gcscan equals its low byte
+ * was scanned this cycle (or born during it).  A byte is enough: every G
+ * on sched.allg, dead or alive, is stamped in every cycle (and a new one
+ * at birth), so a stamp is always this cycle's or the last one's. */
+extern uint32_t gc_cycle;
+
+/* The tick (interrupt context): wakes the worker for the forced
+ * collection when none has run for two minutes. */
+void gc_tick(void);
+
+/* Tests: start a cycle (as a paced one would) / drive the one under way
+ * to its end in the caller. */
+void gc_cycle_begin(void);
+void gc_cycle_finish(void);
+
+/* --- internal to gc/ --- */
+
+struct gcstate {
+    /* interrupts masked: */
+    uint8_t phase;
+    uint8_t debug;              /* TERN_GC_* */
+    uint8_t trace;              /* gctrace on */
+    uint8_t forced;             /* the cycle in progress was asked for */
+    uintptr_t *stk;             /* grey objects (bases), a bounded stack */
+    uint32_t sp, cap;           /* depth, room */
+    struct mspan *ovf;          /* spans with grey objects that did not fit */
+    uint32_t busy;              /* scans in progress (objects, roots, stacks) */
+    uintptr_t heap_lo, heap_hi; /* bounds of every heap region */
+    /* pacing (bytes): */
+    uint64_t heap_live;    /* marked last cycle + allocated since */
+    uint64_t heap_marked;  /* marked by the cycle in progress / the last */
+    uint64_t trigger;      /* heap_live that starts a cycle */
+    uint64_t goal;         /* heap_live the cycle should finish under */
+    int64_t assist_debt;   /* scan bytes owed by allocating goroutines */
+    uint32_t assist_ratio; /* scan bytes per allocated byte, 16.16 */
+    int gogc;
+    int64_t memlimit;
+    uint64_t scan_work; /* bytes scanned this cycle */
+    uint64_t last_scan; /* bytes scanned by the last cycle */
+    /* root cursor (only the holder of `roots_busy` moves it): */
+    uint8_t roots_busy;
+    uint8_t roots_done;
+    uint16_t root_job;      /* which root set */
+    uint32_t root_index;    /* segment, range, page within it */
+    uintptr_t root_pos;     /* next word within it */
+    struct g *root_g;       /* next G to scan */
+    uint32_t root_allg_gen; /* sched.allg_gen when root_g was taken */
+    /* sweep cursor: */
+    uint32_t sweep_region, sweep_page;
+    bool sweep_done;
+    uint32_t sweep_ratio; /* sweep steps per allocated KiB, 16.16 */
+    uint64_t sweep_owed;  /* steps owed by allocation, 16.16 */
+    /* statistics: */
+    uint64_t numgc, numforced, pause_total, last_gc, cpu_ns, freed;
+    uint32_t stw_max, overflows;
+    int64_t cycle_start, mark_ns, stw1, stw2, worker_ns, assist_ns;
+    uint64_t start_live; /* heap_live when the cycle started */
+    uint64_t stacks_bytes, globals_bytes;
+};
+extern struct gcstate gc;
+
+/* gc/mark.c */
+void gc_mark_reset(void);          /* a cycle begins: cursors, stack */
+bool gc_mark_work(int64_t budget); /* true if any work was found */
+bool gc_mark_done(void);           /* all work done (masked) */
+void gc_scan_conservative(const void *lo, const void *hi);
+
+/* gc/sweep.c */
+bool gc_sweep_span(struct mspan *s); /* mm_sweep_hook */
+bool gc_sweep_some(void);            /* one span; false when done */
+void gc_sweep_reset(void);
+
+/* gc/mark.c: the registered roots, for the checkmark */
+void gc_roots_each(void (*fn)(uintptr_t lo, uintptr_t hi));
+void gc_set_stack_room(uint32_t n);
+/* A context that is no goroutine (a host test's main thread): the top of
+ * its stack, scanned as a root from its SP. */
+void gc_set_thread_stack_top(const void *top);
+
+/* gc/check.c */
+bool gc_checkmark_alloc(void);
+void gc_check_reset(void);
+void gc_checkmark(void);     /* stop-the-world re-mark, fatal */
+const char *gc_verify(void); /* heap invariants, NULL if fine */
+
+#endif /* GC_GC_H */

@@ -1,0 +1,367 @@
+/*
+ * tests/target/gc_test.c - the garbage collector on the board: objects
+ * freed when unreachable and never while reachable, under preemption and
+ * concurrent allocation; the checkmark catching a skipped barrier; steady
+ * garbage; GOGC; statistics and the gctrace line; fatal paths.
+ */
+#include <string.h>
+
+#include "gc/gc.h"
+#include "kernel/console.h"
+#include "mm/mm.h"
+#include "sched/sched.h"
+#include "tests/common/capture.h"
+#include "tests/common/gc_mutator.h"
+#include "tests/harness/test.h"
+
+struct tree {
+    struct tree *left, *right;
+    uint32_t depth, check;
+};
+TERN_TYPE(tree_type, struct tree, left, right);
+
+/* The heap the tests work in: the whole heap, at most 256 KiB (mps2 has
+ * 20 MiB; the figures scale with this). */
+static uint64_t heap_bytes(void)
+{
+    struct mm_stats st;
+
+    mm_read_stats(&st);
+    return st.heap_sys < 256 * 1024 ? st.heap_sys : 256 * 1024;
+}
+
+/* The pacer's smallest goal over the live heap (gc/gc.c). */
+static uint64_t heap_min(void)
+{
+    struct mm_stats st;
+
+    mm_read_stats(&st);
+    return st.heap_sys / 8 < 64 * 1024 ? st.heap_sys / 8 : 64 * 1024;
+}
+
+static uint64_t heap_alloc(void)
+{
+    struct mm_stats st;
+
+    mm_read_stats(&st);
+    return st.heap_alloc;
+}
+
+/* The microbit's 8 KiB heap holds the GC's goroutines and the light
+ * tests, but not these (recursive trees, the mutator's graph, a 1.5 KiB
+ * test stack): they say so and return; the host and the other boards run
+ * them. */
+static bool too_small(void)
+{
+    struct mm_stats st;
+
+    mm_read_stats(&st);
+    if (st.heap_sys >= 16 * 1024)
+        return false;
+    tern_printf("  (not on a heap of %lu bytes)\n", (unsigned long)st.heap_sys);
+    return true;
+}
+
+/* Objects nothing points to are freed by one collection. */
+TEST(gc, unreachable_objects_are_freed)
+{
+    struct tern_gcstats a, b;
+    uint64_t before;
+    int n = (int)(heap_bytes() / 4 / 64);
+
+    if (too_small())
+        return;
+
+    tern_gc();
+    before = heap_alloc();
+    tern_read_gcstats(&a);
+    for (int i = 0; i < n; i++) {
+        void *p = tern_alloc_noscan(48);
+        ASSERT_TRUE(p != NULL);
+        memset(p, 0x5a, 48);
+    }
+    tern_gc();
+    tern_read_gcstats(&b);
+    EXPECT_TRUE(b.numgc >= a.numgc + 1);
+    EXPECT_TRUE(b.freed - a.freed >= (uint64_t)n - 4);
+    EXPECT_TRUE(heap_alloc() <= before + 256);
+}
+
+static struct tree *make_tree(uint32_t depth)
+{
+    struct tree *t = tern_new(tree_type);
+
+    t->depth = depth;
+    t->check = depth * 7 + 1;
+    if (depth > 0) {
+        /* a fresh object is only on our stack: plain stores would do, the
+         * barrier is the rule */
+        tern_store(&t->left, make_tree(depth - 1));
+        tern_store(&t->right, make_tree(depth - 1));
+    }
+    return t;
+}
+
+static uint32_t check_tree(const struct tree *t, uint32_t depth)
+{
+    uint32_t bad = 0;
+
+    if (t == NULL || t->depth != depth || t->check != depth * 7 + 1)
+        return 1;
+    if (depth > 0)
+        bad = check_tree(t->left, depth - 1) + check_tree(t->right, depth - 1);
+    return bad;
+}
+
+static struct tree *long_lived; /* a global root */
+static volatile int churn_stop;
+static volatile uint32_t churned;
+
+/* Allocate short-lived trees until told to stop (preempted meanwhile). */
+static void churner(void *arg)
+{
+    uint32_t depth = (uint32_t)(uintptr_t)arg;
+
+    while (!churn_stop) {
+        struct tree *t = make_tree(depth);
+        if (check_tree(t, depth) != 0)
+            tern_panic("churned tree damaged");
+        churned++;
+    }
+}
+
+/* Boehm's gctest shape: a long-lived tree checked node by node while two
+ * goroutines allocate trees and the scheduler preempts them; checkmark on. */
+TEST(gc, trees_survive_concurrent_allocation)
+{
+    if (too_small())
+        return;
+    uint32_t depth = heap_bytes() >= 256 * 1024 ? 8 : 4;
+    unsigned old = tern_gc_debug(
+        TERN_GC_CLOBBER | (heap_bytes() < 64 * 1024 ? 0u : TERN_GC_CHECKMARK));
+    struct tern_gcstats a, b;
+    int64_t t0;
+
+    tern_read_gcstats(&a);
+    tern_store(&long_lived, make_tree(depth));
+    churn_stop = 0;
+    churned = 0;
+    ASSERT_TRUE(tern_go_stack(churner, (void *)(uintptr_t)(depth - 1), 768) >
+                0);
+    ASSERT_TRUE(tern_go_stack(churner, (void *)(uintptr_t)(depth - 2), 768) >
+                0);
+    t0 = tern_nanotime();
+    for (int round = 0;
+         (round < 40 || churned < 4) && tern_nanotime() - t0 < 4000000000;
+         round++) {
+        struct tree *t = make_tree(depth - 1);
+        EXPECT_EQ(check_tree(t, depth - 1), 0);
+        EXPECT_EQ(check_tree(long_lived, depth), 0);
+        if (round % 8 == 7)
+            tern_gc();
+    }
+    churn_stop = 1;
+    tern_sleep(30000000);
+    tern_read_gcstats(&b);
+    EXPECT_EQ(check_tree(long_lived, depth), 0);
+    EXPECT_TRUE(b.numgc - a.numgc >= 5);
+    EXPECT_TRUE(churned > 0);
+    tern_store(&long_lived, NULL);
+    tern_gc_debug(old);
+    tern_gc();
+}
+
+/* The randomised mutator: typed graph, barrier stores, drops, re-links,
+ * blobs; the reachable graph checked after every cycle, checkmark on. */
+TEST(gc, random_mutator_keeps_the_graph)
+{
+    if (too_small())
+        return;
+    struct gc_mutator_result r;
+    bool big = heap_bytes() >= 256 * 1024;
+    /* (the microbit's 1 KiB main stack has no room for the checkmark's
+     * and the verifier's walks on top of the mutator: the host and the
+     * other boards run them) */
+    bool tiny = heap_bytes() < 64 * 1024;
+    unsigned old =
+        tern_gc_debug(TERN_GC_CLOBBER | TERN_GC_ZOMBIE |
+                      (tiny ? 0u : TERN_GC_CHECKMARK | TERN_GC_VERIFY));
+
+    gc_mutator_run(12345, big ? 30000 : 3000, big ? 400 : 40, 500, &r);
+    tern_gc_debug(old);
+    EXPECT_EQ(r.bad, 0);
+    EXPECT_TRUE(r.cycles >= 10);
+    EXPECT_TRUE(r.checks >= 10);
+    tern_printf("  mutator: %lu mutations, %lu cycles, at most %lu nodes\n",
+                (unsigned long)r.mutations, (unsigned long)r.cycles,
+                (unsigned long)r.max_nodes);
+    gc_mutator_clear();
+    tern_gc();
+}
+
+/* Steady garbage: 1000 times the pacer's minimum heap (the whole heap on
+ * the microbit) with at most one object alive, no OOM, and the heap back
+ * where it started after a last collection. */
+TEST(gc, steady_garbage_never_runs_out)
+{
+    uint64_t heap = heap_min() * 8 < heap_bytes() ? heap_min() : heap_bytes();
+    uint64_t before, total = 0;
+    void *keep = NULL;
+
+    if (too_small())
+        return;
+
+    tern_gc();
+    before = heap_alloc();
+    while (total < 1000 * heap) {
+        size_t size = 16 + (size_t)(total / 7 % 512);
+        keep = tern_alloc_noscan(size);
+        total += size;
+    }
+    tern_keepalive(keep);
+    keep = NULL;
+    tern_gc();
+    /* (the last object may linger in a stale stack word: conservative) */
+    EXPECT_TRUE(heap_alloc() <= before + 1024);
+}
+
+/* GOGC=off: no paced cycle however much is allocated; tern_gc still runs. */
+TEST(gc, gogc_off_stops_paced_cycles)
+{
+    struct tern_gcstats a, b;
+    int old;
+
+    if (too_small())
+        return;
+
+    tern_gc();
+    old = tern_gc_percent(TERN_GOGC_OFF);
+    tern_read_gcstats(&a);
+    for (uint64_t total = 0; total < heap_bytes() / 4; total += 64)
+        (void)tern_alloc_noscan(64);
+    tern_read_gcstats(&b);
+    EXPECT_EQ(b.numgc, a.numgc);
+    EXPECT_EQ(b.gogc, TERN_GOGC_OFF);
+    tern_gc();
+    tern_read_gcstats(&b);
+    EXPECT_EQ(b.numgc, a.numgc + 1);
+    EXPECT_EQ(b.numforcedgc, a.numforcedgc + 1);
+    EXPECT_EQ(tern_gc_percent(old), TERN_GOGC_OFF);
+}
+
+/* Run fn on a goroutine with a 1.5 KiB stack and wait for it: a
+ * collection started by an allocation runs on the allocating goroutine's
+ * stack, deeper than the microbit's 1 KiB main stack allows under a
+ * recursive test. */
+static struct tern_waitgroup big_wg = TERN_WAITGROUP_INIT;
+
+static void big_body(void *arg)
+{
+    ((void (*)(void))arg)();
+    tern_waitgroup_done(&big_wg);
+}
+
+static void on_big_stack(void (*fn)(void))
+{
+    tern_gc(); /* the last test's garbage: room for the stack */
+    tern_waitgroup_add(&big_wg, 1);
+    if (tern_go_stack(big_body, (void *)fn, 1536) < 0) {
+        tern_waitgroup_done(&big_wg);
+        test_fail(__FILE__, __LINE__, "no memory for the test goroutine");
+        return;
+    }
+    tern_waitgroup_wait(&big_wg);
+}
+
+static void paced_body(void);
+
+/* The pacer: with GOGC=100 the heap stays within about twice the live
+ * heap (plus the minimum), and paced cycles run on their own. */
+TEST(gc, paced_cycles_keep_the_heap_bounded)
+{
+    if (!too_small())
+        on_big_stack(paced_body);
+}
+
+static void paced_body(void)
+{
+    struct tern_gcstats a, b;
+    uint64_t peak = 0, heap = heap_bytes();
+
+    tern_store(&long_lived, make_tree(heap > 256 * 1024 ? 9 : 4));
+    tern_gc();
+    tern_read_gcstats(&a);
+    for (uint64_t total = 0; total < 8 * heap; total += 96) {
+        (void)tern_alloc_scan(96);
+        if (heap_alloc() > peak)
+            peak = heap_alloc();
+    }
+    tern_read_gcstats(&b);
+    EXPECT_TRUE(b.numgc - b.numforcedgc > a.numgc - a.numforcedgc);
+    EXPECT_TRUE(peak <= 2 * a.heap_marked + heap_min() + heap / 16 + 4096);
+    EXPECT_EQ(check_tree(long_lived, heap > 256 * 1024 ? 9 : 4), 0);
+    tern_store(&long_lived, NULL);
+    tern_gc();
+}
+
+static void capture_tx(const char *s, size_t n)
+{
+    capture_write(&test_capture, s, n);
+}
+
+/* Statistics: the pause ring and the trace line, in Go's format. */
+TEST(gc, stats_and_trace_line)
+{
+    static const char *const needles[] = {"gc ", " KB goal", " P (forced)",
+                                          NULL};
+    struct tern_gcstats st;
+    uint64_t ns, end;
+    bool old;
+
+    if (too_small())
+        return;
+
+    capture_reset(&test_capture, needles);
+    console_set_tx_hook(capture_tx);
+    old = tern_gctrace(true);
+    tern_gc();
+    tern_gctrace(old);
+    console_set_tx_hook(NULL);
+    tern_read_gcstats(&st);
+    EXPECT_TRUE(capture_all_found(&test_capture));
+    if (!capture_all_found(&test_capture))
+        tern_printf("  missing \"%s\" in: %s\n", capture_missing(&test_capture),
+                    test_capture.first);
+    EXPECT_TRUE(tern_gc_pause(0, &ns, &end));
+    EXPECT_TRUE(end == st.last_gc && ns > 0);
+    EXPECT_TRUE(st.pause_total_ns >= ns);
+    EXPECT_TRUE(!tern_gc_pause((unsigned)st.numgc, &ns, &end));
+    EXPECT_TRUE(st.next_gc > st.heap_marked);
+    EXPECT_TRUE(gc_verify() == NULL);
+}
+
+/* --- fatal paths --- */
+
+static void alloc_in_isr(void)
+{
+    (void)tern_alloc_noscan(16);
+}
+
+TEST_DEATH(gc, allocation_in_an_interrupt_is_fatal,
+           "allocation from the GC heap in an interrupt handler")
+{
+    arch_soft_irq_set(alloc_in_isr);
+    arch_soft_irq();
+}
+
+static void **hoard; /* a global chain of live blocks */
+
+TEST_DEATH(gc, live_heap_exhausted_is_out_of_memory,
+           "out of memory && heap verifier: ok")
+{
+    for (;;) {
+        void **p = tern_alloc_scan(256);
+        tern_store(p, hoard);
+        tern_store(&hoard, p);
+    }
+}
