@@ -22,6 +22,8 @@
 # instance per board, no sub-directory makefiles).
 
 BOARDS := mps2-an385 netduinoplus2 microbit mps2-an505 pc
+# The target suite again with a full collection at every GC allocation.
+STRESS_BOARDS := mps2-an385+gcstress
 BOARD ?= mps2-an385
 
 BOARD_DIR := boards/$(BOARD)
@@ -74,7 +76,8 @@ CFLAGS += -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 endif
 
 # (the collector is linked wherever the heap is: mm calls its sweep)
-GC_SRCS := gc/gc.c gc/mark.c gc/sweep.c gc/barrier.c gc/check.c
+GC_SRCS := gc/gc.c gc/mark.c gc/sweep.c gc/barrier.c gc/check.c \
+	gc/finalizer.c gc/pool.c
 MM_SRCS := mm/mm.c mm/mheap.c mm/mcentral.c mm/stack.c mm/stats.c mm/malloc.c \
 	$(GC_SRCS)
 SCHED_SRCS := sched/proc.c sched/runq.c sched/timer.c sched/chan.c \
@@ -204,7 +207,7 @@ test: deps
 	@$(MAKE) --no-print-directory -s test-host
 	@$(MAKE) --no-print-directory -s fuzz-build
 	@$(MAKE) --no-print-directory -s test-target
-	@tools/run-tests $(BOARDS)
+	@tools/run-tests $(BOARDS) $(STRESS_BOARDS)
 
 # The shell's libFuzzer target (tests/fuzz/shell_fuzz.c): clang, ASan and
 # UBSan, the host port.  `make fuzz` runs it for FUZZ_TIME seconds and adds

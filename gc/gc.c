@@ -13,23 +13,30 @@
  *      allocation past the trigger, tern_gc, the forced collection)
  *      first finishes the last cycle's sweep, a span at a time,
  *      preemptible.
- *   2. Mark start, stop-the-world (interrupts masked, O(1)): gc_cycle++,
- *      the work list and the root cursor reset, the barrier on
- *      (gc_barrier_on), allocation black (mm_allocblack); the worker is
- *      readied.
+ *   2. Mark start, stop-the-world (interrupts masked, O(1) plus two
+ *      stores per pool): gc_cycle++, every pool's objects move to its
+ *      victim cache (gc/pool.c), the work list and the root cursor
+ *      reset, the barrier on (gc_barrier_on), allocation black
+ *      (mm_allocblack); the worker is readied.
  *   3. Concurrent mark.  The worker goroutine and allocating goroutines
  *      (assists) take work units: a grey object to scan, an overflowed
  *      span to rescan, or a step of the root cursor - a chunk of the
  *      globals, of a registered root, of the interrupt stack, one
- *      malloc'd span, or one goroutine's stack.  A stack is scanned while
- *      its goroutine is held off the CPU (schedule() defers it), one
- *      goroutine at a time; every masked section is one shade or one
- *      chunk of CHUNK_WORDS words.
+ *      malloc'd span, the fields of one finalizable object, or one
+ *      goroutine's stack.  A stack is scanned while its goroutine is
+ *      held off the CPU (schedule() defers it), one goroutine at a time;
+ *      every masked section is one shade or one chunk of CHUNK_WORDS
+ *      words.  At the fixed point (nothing grey, every root done) white
+ *      objects are garbage for good; then a step per finalizer record
+ *      queues the white finalizable objects and marks them
+ *      (gc/finalizer.c).
  *   4. Mark termination, stop-the-world (masked, O(span classes)): no
  *      grey object, no overflow, no scan in progress, every root done.
  *      Checkmark if asked; barrier and black allocation off; the mcache's
  *      spans back to mcentral; mm_sweepgen flips, so every span is
- *      unswept; the pacer sets the next goal; the pause is recorded.
+ *      unswept; the pacer sets the next goal; the pause is recorded; the
+ *      sweeper readied.  Whoever ran it then starts the finalizer
+ *      goroutine if finalizers were queued.
  *   5. Sweep, concurrently: lazily when an mcache takes a span, and by
  *      the sweeper goroutine over the page maps (gc/sweep.c).
  *
@@ -64,7 +71,9 @@
  * time passes that and other goroutines can run, it sleeps the
  * difference.  Assists make up the rest: an allocation while marking
  * scans its debt before it returns, so allocation cannot outrun marking.
- * A cycle is forced when none ran for two minutes; tern_gc runs one and
+ * A cycle is forced when none ran for two minutes (the worker sleeps on
+ * a timer for it; on a heap too small for the workers, the microbit's,
+ * only allocation and tern_gc start cycles); tern_gc runs one and
  * drives it to the end itself.
  *
  * Why the work list cannot blow up: it is a fixed array; overflow costs
@@ -117,7 +126,7 @@ static struct {
 } worker TERN_PRIVATE, sweeper TERN_PRIVATE;
 static bool started TERN_PRIVATE;
 static int64_t boot_ns TERN_PRIVATE;
-static uint32_t tick_count TERN_PRIVATE;
+static struct tern_note worker_note TERN_PRIVATE; /* wakes the worker */
 
 const struct tern_type tern_type_ptr = {sizeof(void *), (const uint32_t[]){1u},
                                         "pointer"};
@@ -179,27 +188,49 @@ static void unpark(struct g *gp, bool *parked)
 
 static void gc_start(bool forced);
 
+/* Tests: the forced collection's period in ms (0: two minutes). */
+static uint32_t force_ms TERN_PRIVATE;
+
+void gc_set_force_period(uint32_t ms)
+{
+    force_ms = ms;
+    tern_note_wakeup(&worker_note); /* to sleep for the new period */
+}
+
+/* Between cycles: sleep until a cycle starts, or until the forced
+ * collection is due (a timer, so a tickless idle CPU still wakes for
+ * it), and then start that one. */
+static void worker_idle(void)
+{
+    int64_t period = force_ms ? (int64_t)force_ms * 1000000 : FORCE_NS;
+    int64_t since, timeout = -1;
+
+    if (gc.gogc >= 0) {
+        since = tern_nanotime() -
+                (int64_t)(gc.last_gc ? gc.last_gc : (uint64_t)boot_ns);
+        timeout = since >= period ? 0 : period - since;
+    }
+    if (timeout != 0 && tern_note_sleep(&worker_note, timeout))
+        return; /* woken: a cycle began, or the period changed */
+    if (gc.phase == GC_OFF && gc.gogc >= 0 &&
+        tern_nanotime() -
+                (int64_t)(gc.last_gc ? gc.last_gc : (uint64_t)boot_ns) >=
+            period)
+        gc_start(true);
+}
+
 static void worker_fn(void *arg)
 {
     (void)arg;
     for (;;) {
-        unsigned long irq = arch_irq_save();
         int64_t t0, t1, elapsed;
+        unsigned long irq;
         bool did;
 
         if (gc.phase != GC_MARK) {
-            if (gc.forced == 2) { /* the tick asked for the forced cycle */
-                gc.forced = 0;
-                arch_irq_restore(irq);
-                gc_start(true);
-                continue;
-            }
-            worker.parked = true;
-            park();
-            arch_irq_restore(irq);
+            worker_idle();
             continue;
         }
-        arch_irq_restore(irq);
         t0 = tern_nanotime();
         did = gc_mark_work(WORK_UNIT);
         t1 = tern_nanotime();
@@ -246,45 +277,20 @@ static void sweeper_fn(void *arg)
 /* The workers start with the first collection (from a goroutine). */
 static void start_workers(void)
 {
-    unsigned long irq;
-    int a, b;
-
     /* A heap under 16 KiB (the microbit's) cannot spare two stacks: the
      * allocating goroutines and tern_gc drive every cycle there. */
     if (started || m0.curg == NULL ||
         (uint64_t)mheap.total_pages * MM_PAGE_SIZE < 16 * 1024)
         return;
     started = true;
-    a = worker.g ? (int)worker.g->id
-                 : sched_go_system(worker_fn, NULL, TERN_GC_STACKSIZE);
-    b = sweeper.g ? (int)sweeper.g->id
-                  : sched_go_system(sweeper_fn, NULL, TERN_GC_STACKSIZE);
-    irq = arch_irq_save();
-    for (struct g *gp = sched.allg; gp != NULL; gp = gp->alllink) {
-        if ((int)gp->id == a)
-            worker.g = gp;
-        if ((int)gp->id == b)
-            sweeper.g = gp;
-    }
-    arch_irq_restore(irq);
+    if (worker.g == NULL)
+        worker.g = sched_go_system(worker_fn, NULL, TERN_GC_STACKSIZE);
+    if (sweeper.g == NULL)
+        sweeper.g = sched_go_system(sweeper_fn, NULL, TERN_GC_STACKSIZE);
     /* Without memory for them the cycle runs on: tern_gc and the assists
      * drive marking; the next cycle tries again. */
-    if (a < 0 || b < 0)
+    if (worker.g == NULL || sweeper.g == NULL)
         started = false;
-}
-
-void gc_tick(void)
-{
-    if (++tick_count < 1000 || worker.g == NULL)
-        return;
-    tick_count = 0;
-    if (gc.phase == GC_OFF && gc.gogc >= 0 && worker.parked &&
-        tern_nanotime() -
-                (int64_t)(gc.last_gc ? gc.last_gc : (uint64_t)boot_ns) >=
-            FORCE_NS) {
-        gc.forced = 2;
-        unpark(worker.g, &worker.parked);
-    }
 }
 
 /* --- the cycle ---------------------------------------------------------- */
@@ -310,6 +316,7 @@ static void gc_start(bool forced)
     }
     t0 = tern_nanotime();
     gc_cycle++;
+    gc_pools_rotate();
     gc_mark_reset();
     gc.phase = GC_MARK;
     gc.forced = forced ? 1 : 0;
@@ -327,7 +334,7 @@ static void gc_start(bool forced)
     mm_allocblack = 1;
     gc_barrier_on = 1;
     gc.cycle_start = t0;
-    unpark(worker.g, &worker.parked);
+    tern_note_wakeup(&worker_note);
     gc.stw1 = tern_nanotime() - t0;
     record_stw(gc.stw1);
     arch_irq_restore(irq);
@@ -441,6 +448,7 @@ static void mark_termination(void)
     }
     if (gc.trace)
         trace_line(t1);
+    gc_fin_start();
 }
 
 /* Pay the allocation's assist debt by scanning (the calling goroutine). */

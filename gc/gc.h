@@ -41,9 +41,11 @@ extern struct g *gc_scan_deferred;
  * at birth), so a stamp is always this cycle's or the last one's. */
 extern uint32_t gc_cycle;
 
-/* The tick (interrupt context): wakes the worker for the forced
- * collection when none has run for two minutes. */
-void gc_tick(void);
+/* Tests: the forced collection's period in ms (0: the default, two
+ * minutes); gc_fin_run: run the queued finalizers in the caller (a host
+ * test has no finalizer goroutine running).  Returns how many ran. */
+void gc_set_force_period(uint32_t ms);
+uint32_t gc_fin_run(void);
 
 /* Tests: start a cycle (as a paced one would) / drive the one under way
  * to its end in the caller. */
@@ -85,6 +87,7 @@ struct gcstate {
     /* sweep cursor: */
     uint32_t sweep_region, sweep_page;
     bool sweep_done;
+    uint8_t fin_checked;  /* finalizable objects checked at the fixed point */
     uint32_t sweep_ratio; /* sweep steps per allocated KiB, 16.16 */
     uint64_t sweep_owed;  /* steps owed by allocation, 16.16 */
     /* statistics: */
@@ -101,6 +104,19 @@ void gc_mark_reset(void);          /* a cycle begins: cursors, stack */
 bool gc_mark_work(int64_t budget); /* true if any work was found */
 bool gc_mark_done(void);           /* all work done (masked) */
 void gc_scan_conservative(const void *lo, const void *hi);
+
+uint32_t gc_scan_fields(uintptr_t base); /* scan an object's fields */
+bool gc_marked(uintptr_t p);             /* p's object is marked (masked) */
+
+/* gc/finalizer.c */
+void gc_fin_reset(void);              /* mark start (masked) */
+uint32_t gc_fin_root_step(bool *end); /* a record's referents */
+bool gc_fin_check_step(void);         /* masked; true when done */
+void gc_fin_start(void); /* after a cycle: the goroutine, if queued */
+uint32_t gc_fin_count(uint32_t *queued); /* registered (and queued) */
+
+/* gc/pool.c */
+void gc_pools_rotate(void); /* mark start, before the barrier (masked) */
 
 /* gc/sweep.c */
 bool gc_sweep_span(struct mspan *s); /* mm_sweep_hook */

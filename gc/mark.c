@@ -52,6 +52,7 @@ enum {
     JOB_ROOTS,
     JOB_ISTACK,
     JOB_MALLOC,
+    JOB_FINALIZERS,
     JOB_SELF,
     JOB_STACKS,
     JOB_END
@@ -256,6 +257,27 @@ static uint32_t scan_object(uintptr_t base)
         }
     }
     return (uint32_t)size;
+}
+
+uint32_t gc_scan_fields(uintptr_t base)
+{
+    return scan_object(base);
+}
+
+bool gc_marked(uintptr_t p)
+{
+    struct mspan *s = mheap_span_at(p);
+    uint32_t i;
+
+    if (s == NULL)
+        return false;
+    if (s->state == MSPAN_LARGE)
+        i = 0;
+    else if (s->state == MSPAN_SMALL)
+        i = mm_object_index(s, p);
+    else
+        return false;
+    return mm_bit(s->markbits, i);
 }
 
 /* An overflowed span: scan its marked objects again.  The span stays in
@@ -495,6 +517,9 @@ static uint32_t root_step(void)
     case JOB_MALLOC:
         end = malloc_step(&work);
         break;
+    case JOB_FINALIZERS:
+        work = gc_fin_root_step(&end);
+        break;
     case JOB_SELF:
         work = scan_thread_stack();
         end = true;
@@ -531,6 +556,8 @@ void gc_mark_reset(void)
     gc.busy = 0;
     gc.roots_busy = 0;
     gc.roots_done = 0;
+    gc.fin_checked = 0;
+    gc_fin_reset();
     gc.root_job = JOB_GLOBALS;
     gc.root_index = 0;
     gc.root_pos = 0;
@@ -577,6 +604,15 @@ bool gc_mark_work(int64_t budget)
             irq = arch_irq_save();
             gc.roots_busy = 0;
             arch_irq_restore(irq);
+        } else if (gc.roots_done && !gc.fin_checked && gc.busy == 0) {
+            /* The fixed point: what is white now stays white.  Queue
+             * the finalizable white objects, a record a step (the
+             * cursor is only moved masked, so no `busy` is needed). */
+            if (gc_fin_check_step())
+                gc.fin_checked = 1;
+            gc.busy++; /* (balanced below) */
+            arch_irq_restore(irq);
+            n = 16;
         } else {
             arch_irq_restore(irq);
             break;
@@ -594,5 +630,5 @@ bool gc_mark_work(int64_t budget)
 bool gc_mark_done(void)
 {
     return gc.phase == GC_MARK && gc.sp == 0 && gc.ovf == NULL &&
-           gc.busy == 0 && gc.roots_done;
+           gc.busy == 0 && gc.roots_done && gc.fin_checked;
 }

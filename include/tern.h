@@ -471,6 +471,36 @@ void tern_read_gcstats(struct tern_gcstats *st);
  * that cycle fell out of the ring or never ran. */
 bool tern_gc_pause(unsigned k, uint64_t *pause_ns, uint64_t *pause_end);
 
+/* Finalizers (Go's runtime.SetFinalizer): once obj - the start of an
+ * object from tern_alloc* - is unreachable, fn(obj) runs once on the
+ * finalizer goroutine, and obj (with what it points to) is kept until it
+ * has run; the next cycle frees it unless fn stored it somewhere.  fn NULL
+ * removes obj's finalizer; setting a second one is fatal (as in Go).
+ * Objects in a cycle of finalizable objects are never freed.  Returns 0,
+ * or -1 if memory for the record (or the goroutine) is short. */
+int tern_set_finalizer(void *obj, void (*fn)(void *obj));
+
+/* A pool of reusable objects (Go's sync.Pool): get takes any pooled
+ * object or, if none, returns new_fn() (NULL without new_fn); put offers
+ * one back.  Every collection moves the pool's objects to a victim cache
+ * and drops the previous victims, so objects unused for two cycles are
+ * freed.  A pool is a global (TERN_POOL_INIT) or lives in malloc'd memory
+ * with tern_pool_destroy before the free: the collector keeps a list of
+ * pools (one inside a GC object is refused).  Goroutines only; O(1). */
+struct tern_pool {
+    void *(*new_fn)(void);
+    void *local, *victim;   /* chains of chunks of objects (gc/pool.c) */
+    struct tern_pool *next; /* the collector's list */
+    bool listed;
+};
+#define TERN_POOL_INIT(fn)                                                     \
+    {                                                                          \
+        (fn), NULL, NULL, NULL, false                                          \
+    }
+void *tern_pool_get(struct tern_pool *p);
+void tern_pool_put(struct tern_pool *p, void *x);
+void tern_pool_destroy(struct tern_pool *p);
+
 /* --- segments --------------------------------------------------------------
  * The memory map, explicit: what the linker placed where, plus the heap
  * regions (every RAM byte nobody else uses).  Built once at boot.

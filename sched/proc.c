@@ -363,19 +363,20 @@ int tern_go_stack(void (*fn)(void *), void *arg, size_t stack)
     return (int)gp->id;
 }
 
-int sched_go_system(void (*fn)(void *), void *arg, size_t stack)
+struct g *sched_go_system(void (*fn)(void *), void *arg, size_t stack)
 {
     int id = tern_go_stack(fn, arg, stack);
     unsigned long irq = arch_irq_save();
+    struct g *gp;
 
-    for (struct g *gp = sched.allg; id > 0 && gp != NULL; gp = gp->alllink)
+    for (gp = sched.allg; id > 0 && gp != NULL; gp = gp->alllink)
         if (gp->id == (uint32_t)id && gp->state != G_DEAD) {
             gp->system = 1;
             sched.ngoroutines--;
             break;
         }
     arch_irq_restore(irq);
-    return id;
+    return id > 0 ? gp : NULL;
 }
 
 int tern_go(void (*fn)(void *), void *arg)
@@ -506,7 +507,6 @@ void sched_tick(void)
         if ((sched.wakepreempt || slice_expired()) && others_runnable(m0.p))
             arch_preempt_request(); /* again, if the arch refused one */
     }
-    gc_tick();
 }
 
 /* The running G has had its time slice.  Interrupts masked. */
@@ -565,6 +565,7 @@ static const char *state_name(const struct g *gp)
                : gp->waitreason == WAIT_RWMUTEX_W ? "sync.RWMutex.Lock"
                : gp->waitreason == WAIT_ONCE      ? "sync.Once.Do"
                : gp->waitreason == WAIT_GC        ? "GC worker (idle)"
+               : gp->waitreason == WAIT_FINALIZER ? "finalizer wait"
                                                   : "waiting";
     default:
         return "idle";

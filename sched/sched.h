@@ -39,6 +39,7 @@ enum g_waitreason {
     WAIT_RWMUTEX_W, /* tern_rwmutex_lock */
     WAIT_ONCE,      /* tern_once_do, while another caller runs fn */
     WAIT_GC,        /* a GC worker between cycles (gc/gc.c) */
+    WAIT_FINALIZER, /* the finalizer goroutine, none queued */
 };
 
 /* A node of the timer heap (sched/timer.c): a sleeping goroutine's, or a
@@ -152,8 +153,8 @@ bool sched_others_runnable(void);
 
 /* Start a runtime goroutine (the GC's workers): like tern_go_stack, but
  * not counted by tern_numgoroutine nor by the deadlock check, as Go's
- * system goroutines.  Returns its id, or -1. */
-int sched_go_system(void (*fn)(void *), void *arg, size_t stack);
+ * system goroutines.  Returns it, or NULL if memory is short. */
+struct g *sched_go_system(void (*fn)(void *), void *arg, size_t stack);
 
 /* The tick: wake sleepers, account the time slice.  Interrupt context. */
 void sched_tick(void);
