@@ -180,3 +180,244 @@ TEST_DEATH(gc, checkmark_catches_a_skipped_barrier,
     gc_cycle_finish();
     test_fail(__FILE__, __LINE__, "the checkmark saw nothing");
 }
+
+/* --- finalizers and pools --- */
+
+struct fobj {
+    struct fobj *ref;
+    uint32_t magic;
+};
+TERN_TYPE(fobj_type, struct fobj, ref);
+
+static uint32_t fin_ran, fin_bad;
+static struct fobj *fin_saved[1]; /* a root a finalizer may store into */
+
+/* A finalizer that checks its object and what it points to are intact. */
+static void fin_check(void *p)
+{
+    struct fobj *o = p;
+
+    fin_ran++;
+    if (o->magic != 0xf1a1 || o->ref == NULL || o->ref->magic != 0xbeef)
+        fin_bad++;
+}
+
+static void fin_resurrect(void *p)
+{
+    fin_check(p);
+    tern_store(&fin_saved[0], p);
+}
+
+static __attribute__((noinline)) void make_finalizable(int n,
+                                                       void (*fn)(void *))
+{
+    for (int i = 0; i < n; i++) {
+        struct fobj *o = tern_new(fobj_type);
+        o->magic = 0xf1a1;
+        tern_store(&o->ref, tern_new(fobj_type));
+        o->ref->magic = 0xbeef;
+        if (tern_set_finalizer(o, fn) != 0)
+            fin_bad++;
+    }
+}
+
+/* Unreachable finalizable objects are kept, with what they point to,
+ * until their finalizer has run; each runs once; the next cycle frees
+ * them. */
+TEST(gc, finalizers_run_once_then_objects_are_freed)
+{
+    uint64_t base;
+    uint32_t queued, reg;
+
+    fresh_gc_heap();
+    fin_ran = fin_bad = 0;
+    base = heap_alloc();
+    make_finalizable(40, fin_check);
+    scrub();
+    tern_gc();
+    reg = gc_fin_count(&queued);
+    EXPECT_EQ(reg + queued, 40);
+    EXPECT_TRUE(queued >= 36); /* (a stale stack word may keep a few) */
+    EXPECT_TRUE(heap_alloc() > base);
+    EXPECT_EQ(gc_fin_run(), queued);
+    EXPECT_EQ(fin_ran, queued);
+    EXPECT_EQ(fin_bad, 0);
+    scrub();
+    tern_gc();
+    gc_fin_count(&queued);
+    EXPECT_EQ(queued, 0);
+    EXPECT_EQ(gc_fin_run(), 0); /* at most once */
+    EXPECT_TRUE(gc_verify() == NULL);
+    /* what is left is exactly the still-registered objects: freed by
+     * removing their finalizers would need their pointers; count them */
+    EXPECT_TRUE(heap_alloc() <= base + (uint64_t)reg * 64);
+}
+
+/* A finalizer that stores its object revives it; it does not run again,
+ * and the object is freed once dropped. */
+TEST(gc, resurrected_object_finalized_at_most_once)
+{
+    uint64_t base;
+    uint32_t queued;
+
+    fresh_gc_heap();
+    tern_gc_add_root(fin_saved, sizeof fin_saved);
+    fin_ran = fin_bad = 0;
+    base = heap_alloc();
+    make_finalizable(1, fin_resurrect);
+    scrub();
+    tern_gc();
+    gc_fin_count(&queued);
+    ASSERT_TRUE(queued == 1);
+    EXPECT_EQ(gc_fin_run(), 1);
+    ASSERT_TRUE(fin_saved[0] != NULL);
+    tern_gc();
+    tern_gc();
+    EXPECT_EQ(fin_saved[0]->magic, 0xf1a1); /* alive, intact */
+    EXPECT_EQ(fin_saved[0]->ref->magic, 0xbeef);
+    EXPECT_EQ(gc_fin_run(), 0);
+    EXPECT_EQ(fin_ran, 1);
+    tern_store(&fin_saved[0], NULL);
+    scrub();
+    tern_gc();
+    EXPECT_EQ(heap_alloc(), base);
+    EXPECT_EQ(fin_bad, 0);
+    tern_gc_remove_root(fin_saved);
+}
+
+static __attribute__((noinline)) void *make_one(void)
+{
+    struct fobj *o = tern_new(fobj_type);
+
+    o->magic = 0xf1a1;
+    tern_store(&o->ref, tern_new(fobj_type));
+    o->ref->magic = 0xbeef;
+    return o;
+}
+
+/* Removing a finalizer (fn NULL) cancels it; a finalizer set during
+ * marking is safe. */
+TEST(gc, finalizer_removed_or_set_while_marking)
+{
+    struct fobj *o;
+    uint32_t queued;
+
+    fresh_gc_heap();
+    fin_ran = fin_bad = 0;
+    o = make_one();
+    EXPECT_EQ(tern_set_finalizer(o, fin_check), 0);
+    EXPECT_EQ(tern_set_finalizer(o, NULL), 0);
+    EXPECT_EQ(gc_fin_count(&queued), 0);
+    o = NULL;
+    scrub();
+    tern_gc();
+    EXPECT_EQ(gc_fin_run(), 0);
+
+    /* set while a cycle marks: its object lives through that cycle */
+    o = make_one();
+    tern_gc_add_root(&o, sizeof o);
+    gc_cycle_begin();
+    EXPECT_EQ(tern_set_finalizer(o, fin_check), 0);
+    tern_gc_remove_root(&o);
+    o = NULL;
+    scrub();
+    gc_cycle_finish();
+    gc_fin_count(&queued);
+    EXPECT_EQ(queued, 0);
+    scrub();
+    tern_gc(); /* now it is garbage */
+    gc_fin_count(&queued);
+    EXPECT_EQ(queued, 1);
+    EXPECT_EQ(gc_fin_run(), 1);
+    EXPECT_EQ(fin_bad, 0);
+}
+
+static void *make_obj(void)
+{
+    return tern_alloc_noscan(64);
+}
+
+static struct tern_pool pool = TERN_POOL_INIT(make_obj);
+
+/* n gets, then n puts: a pool holding fewer makes the rest. */
+static __attribute__((noinline)) void fill_pool(int n)
+{
+    void *x[40];
+
+    for (int i = 0; i < n; i++) {
+        x[i] = tern_pool_get(&pool);
+        memset(x[i], 0x11, 64);
+    }
+    for (int i = 0; i < n; i++)
+        tern_pool_put(&pool, x[i]);
+}
+
+/* A pool's objects survive one collection (in the victim cache), not
+ * two; get finds put objects before making new ones. */
+TEST(gc, pool_victim_cache)
+{
+    uint64_t base, full;
+    void *a, *b;
+
+    fresh_gc_heap();
+    tern_pool_destroy(&pool); /* (a fresh heap: forget the last test's) */
+    pool = (struct tern_pool)TERN_POOL_INIT(make_obj);
+    tern_gc_add_root(&pool, sizeof pool); /* host: globals are not roots */
+    base = heap_alloc();
+    a = tern_pool_get(&pool);
+    tern_pool_put(&pool, a);
+    b = tern_pool_get(&pool);
+    EXPECT_TRUE(a == b); /* reused, not new */
+    tern_pool_put(&pool, b);
+    a = b = NULL;
+    for (int i = 0; i < 3; i++)
+        fill_pool(1); /* one object, got and put back */
+    fill_pool(40);    /* 40 gets from a pool of 1: 39 new */
+    scrub();
+    full = heap_alloc();
+    EXPECT_TRUE(full >= base + 40 * 64);
+    tern_gc(); /* to the victim cache: all still there */
+    EXPECT_TRUE(heap_alloc() >= base + 40 * 64);
+    a = tern_pool_get(&pool); /* from the victims */
+    EXPECT_TRUE(a != NULL && ((uint8_t *)a)[0] == 0x11);
+    tern_pool_put(&pool, a);
+    a = NULL;
+    scrub();
+    tern_gc(); /* victims dropped; the one put back is now a victim */
+    tern_gc(); /* and now dropped too */
+    EXPECT_TRUE(heap_alloc() <= base + 256);
+    EXPECT_TRUE(gc_verify() == NULL);
+    tern_pool_destroy(&pool);
+    tern_gc_remove_root(&pool);
+}
+
+TEST_DEATH(gc, second_finalizer_is_fatal,
+           "tern_set_finalizer: finalizer already set")
+{
+    struct fobj *o;
+
+    fresh_gc_heap();
+    o = make_one();
+    tern_set_finalizer(o, fin_check);
+    tern_set_finalizer(o, fin_check);
+}
+
+TEST_DEATH(gc, finalizer_on_interior_pointer_is_fatal,
+           "tern_set_finalizer: pointer not at the start of an object")
+{
+    struct fobj *o;
+
+    fresh_gc_heap();
+    o = make_one();
+    tern_set_finalizer(&o->magic, fin_check);
+}
+
+static struct tern_pool *heap_pool;
+
+TEST_DEATH(gc, pool_inside_a_gc_object_is_fatal,
+           "tern_pool: a pool inside a GC object")
+{
+    fresh_gc_heap();
+    heap_pool = tern_alloc_scan(sizeof *heap_pool);
+    tern_pool_put(heap_pool, tern_alloc_noscan(8));
+}

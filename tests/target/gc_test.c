@@ -62,6 +62,27 @@ static bool too_small(void)
     return true;
 }
 
+/* Debug modes on top of the current ones (the suite may run with
+ * TERN_GC_STRESS: `gcstress` on the boot command line); returns the old
+ * set. */
+static unsigned debug_add(unsigned flags)
+{
+    unsigned old = tern_gc_debug(0);
+
+    tern_gc_debug(old | flags);
+    return old;
+}
+
+/* Pacing tests count the cycles the pacer starts: without stress mode's
+ * collection per allocation.  Returns the old set. */
+static unsigned no_stress(void)
+{
+    unsigned old = tern_gc_debug(0);
+
+    tern_gc_debug(old & ~TERN_GC_STRESS);
+    return old;
+}
+
 /* Objects nothing points to are freed by one collection. */
 TEST(gc, unreachable_objects_are_freed)
 {
@@ -137,7 +158,7 @@ TEST(gc, trees_survive_concurrent_allocation)
     if (too_small())
         return;
     uint32_t depth = heap_bytes() >= 256 * 1024 ? 8 : 4;
-    unsigned old = tern_gc_debug(
+    unsigned old = debug_add(
         TERN_GC_CLOBBER | (heap_bytes() < 64 * 1024 ? 0u : TERN_GC_CHECKMARK));
     struct tern_gcstats a, b;
     int64_t t0;
@@ -146,9 +167,9 @@ TEST(gc, trees_survive_concurrent_allocation)
     tern_store(&long_lived, make_tree(depth));
     churn_stop = 0;
     churned = 0;
-    ASSERT_TRUE(tern_go_stack(churner, (void *)(uintptr_t)(depth - 1), 768) >
+    ASSERT_TRUE(tern_go_stack(churner, (void *)(uintptr_t)(depth - 1), 1024) >
                 0);
-    ASSERT_TRUE(tern_go_stack(churner, (void *)(uintptr_t)(depth - 2), 768) >
+    ASSERT_TRUE(tern_go_stack(churner, (void *)(uintptr_t)(depth - 2), 1024) >
                 0);
     t0 = tern_nanotime();
     for (int round = 0;
@@ -183,9 +204,8 @@ TEST(gc, random_mutator_keeps_the_graph)
      * and the verifier's walks on top of the mutator: the host and the
      * other boards run them) */
     bool tiny = heap_bytes() < 64 * 1024;
-    unsigned old =
-        tern_gc_debug(TERN_GC_CLOBBER | TERN_GC_ZOMBIE |
-                      (tiny ? 0u : TERN_GC_CHECKMARK | TERN_GC_VERIFY));
+    unsigned old = debug_add(TERN_GC_CLOBBER | TERN_GC_ZOMBIE |
+                             (tiny ? 0u : TERN_GC_CHECKMARK | TERN_GC_VERIFY));
 
     gc_mutator_run(12345, big ? 30000 : 3000, big ? 400 : 40, 500, &r);
     tern_gc_debug(old);
@@ -207,10 +227,12 @@ TEST(gc, steady_garbage_never_runs_out)
     uint64_t heap = heap_min() * 8 < heap_bytes() ? heap_min() : heap_bytes();
     uint64_t before, total = 0;
     void *keep = NULL;
+    unsigned dbg;
 
     if (too_small())
         return;
 
+    dbg = no_stress(); /* (a pacing test, and 10^5 allocations) */
     tern_gc();
     before = heap_alloc();
     while (total < 1000 * heap) {
@@ -223,17 +245,20 @@ TEST(gc, steady_garbage_never_runs_out)
     tern_gc();
     /* (the last object may linger in a stale stack word: conservative) */
     EXPECT_TRUE(heap_alloc() <= before + 1024);
+    tern_gc_debug(dbg);
 }
 
 /* GOGC=off: no paced cycle however much is allocated; tern_gc still runs. */
 TEST(gc, gogc_off_stops_paced_cycles)
 {
     struct tern_gcstats a, b;
+    unsigned dbg;
     int old;
 
     if (too_small())
         return;
 
+    dbg = no_stress();
     tern_gc();
     old = tern_gc_percent(TERN_GOGC_OFF);
     tern_read_gcstats(&a);
@@ -247,6 +272,7 @@ TEST(gc, gogc_off_stops_paced_cycles)
     EXPECT_EQ(b.numgc, a.numgc + 1);
     EXPECT_EQ(b.numforcedgc, a.numforcedgc + 1);
     EXPECT_EQ(tern_gc_percent(old), TERN_GOGC_OFF);
+    tern_gc_debug(dbg);
 }
 
 /* Run fn on a goroutine with a 1.5 KiB stack and wait for it: a
@@ -287,6 +313,7 @@ static void paced_body(void)
 {
     struct tern_gcstats a, b;
     uint64_t peak = 0, heap = heap_bytes();
+    unsigned dbg = no_stress();
 
     tern_store(&long_lived, make_tree(heap > 256 * 1024 ? 9 : 4));
     tern_gc();
@@ -301,6 +328,7 @@ static void paced_body(void)
     EXPECT_TRUE(peak <= 2 * a.heap_marked + heap_min() + heap / 16 + 4096);
     EXPECT_EQ(check_tree(long_lived, heap > 256 * 1024 ? 9 : 4), 0);
     tern_store(&long_lived, NULL);
+    tern_gc_debug(dbg);
     tern_gc();
 }
 
@@ -332,12 +360,210 @@ TEST(gc, stats_and_trace_line)
     if (!capture_all_found(&test_capture))
         tern_printf("  missing \"%s\" in: %s\n", capture_missing(&test_capture),
                     test_capture.first);
-    EXPECT_TRUE(tern_gc_pause(0, &ns, &end));
+    /* (a background cycle may end between two reads: read again) */
+    for (int i = 0; i < 3; i++) {
+        struct tern_gcstats st2;
+        EXPECT_TRUE(tern_gc_pause(0, &ns, &end));
+        tern_read_gcstats(&st2);
+        if (st2.numgc == st.numgc)
+            break;
+        st = st2;
+    }
     EXPECT_TRUE(end == st.last_gc && ns > 0);
+    if (end != st.last_gc || ns == 0)
+        tern_printf("  pause %lu ns ending %lu; last_gc %lu, numgc %lu\n",
+                    (unsigned long)ns, (unsigned long)end,
+                    (unsigned long)st.last_gc, (unsigned long)st.numgc);
     EXPECT_TRUE(st.pause_total_ns >= ns);
     EXPECT_TRUE(!tern_gc_pause((unsigned)st.numgc, &ns, &end));
     EXPECT_TRUE(st.next_gc > st.heap_marked);
     EXPECT_TRUE(gc_verify() == NULL);
+}
+
+/* --- finalizers, pools, the memory limit, the forced collection --- */
+
+struct fobj {
+    struct fobj *ref;
+    uint32_t magic;
+};
+TERN_TYPE(fobj_type, struct fobj, ref);
+
+static volatile uint32_t fin_ran, fin_bad, fin_warm_ran;
+
+static void fin_check(void *p)
+{
+    struct fobj *o = p;
+
+    if (o->magic != 0xf1a1 || o->ref == NULL || o->ref->magic != 0xbeef)
+        fin_bad++;
+    fin_ran++;
+}
+
+static void fin_warm(void *p)
+{
+    (void)p;
+    fin_warm_ran++;
+}
+
+static __attribute__((noinline)) void make_finalizable(int n,
+                                                       void (*fn)(void *))
+{
+    for (int i = 0; i < n; i++) {
+        struct fobj *o = tern_new(fobj_type);
+        o->magic = 0xf1a1;
+        tern_store(&o->ref, tern_new(fobj_type));
+        o->ref->magic = 0xbeef;
+        if (tern_set_finalizer(o, fn) != 0)
+            fin_bad++;
+    }
+}
+
+/* Stack words below the caller's frame that may hold stale pointers. */
+static __attribute__((noinline)) void scrub(void)
+{
+    volatile uint8_t junk[256];
+
+    memset((void *)junk, 0, sizeof junk);
+}
+
+/* The finalizer goroutine runs each finalizer once, with its object and
+ * what that points to intact; a collection later they are freed. */
+TEST(gc, finalizers_run_on_their_goroutine)
+{
+    uint64_t before;
+    int64_t t0;
+    uint32_t queued, reg0, warm0;
+
+    /* warm-up: a first finalizer's record and goroutine (the descriptor
+     * stays, for reuse) */
+    fin_warm_ran = 0;
+    make_finalizable(1, fin_warm);
+    scrub();
+    tern_gc();
+    for (int i = 0; i < 100 && fin_warm_ran == 0; i++)
+        tern_sleep(1000000);
+    tern_gc();
+    before = heap_alloc();
+    reg0 = gc_fin_count(&queued); /* (the warm-up's, if a stale word holds
+                                     it, or if it has yet to run) */
+    reg0 += queued;
+    warm0 = fin_warm_ran;
+    fin_ran = fin_bad = 0;
+    make_finalizable(8, fin_check);
+    scrub();
+    tern_gc();
+    t0 = tern_nanotime();
+    while (fin_ran < 6 && tern_nanotime() - t0 < 2000000000)
+        tern_sleep(1000000);
+    EXPECT_TRUE(fin_ran >= 6); /* (a stale word may keep one or two) */
+    EXPECT_EQ(fin_bad, 0);
+    tern_sleep(10000000);
+    EXPECT_EQ(gc_fin_count(&queued) + fin_ran + (fin_warm_ran - warm0),
+              reg0 + 8);
+    EXPECT_EQ(queued, 0);
+    tern_gc();
+    /* (+ the finalizer goroutine's descriptor, if the warm-up's did not
+     * run) */
+    EXPECT_TRUE(heap_alloc() <= before + (8 - fin_ran) * 64 + 64 + 96);
+}
+
+static void *make_buf(void)
+{
+    return tern_alloc_noscan(48);
+}
+
+static struct tern_pool buf_pool = TERN_POOL_INIT(make_buf);
+
+/* get reuses what put returned; the victim cache keeps it through one
+ * collection, not two. */
+TEST(gc, pool_reuses_then_drains)
+{
+    void *a, *b;
+    uint64_t before;
+
+    tern_gc();
+    tern_gc(); /* any earlier contents gone */
+    before = heap_alloc();
+    a = tern_pool_get(&buf_pool);
+    ASSERT_TRUE(a != NULL);
+    tern_pool_put(&buf_pool, a);
+    b = tern_pool_get(&buf_pool);
+    EXPECT_TRUE(a == b);
+    tern_pool_put(&buf_pool, b);
+    tern_gc();
+    EXPECT_TRUE(tern_pool_get(&buf_pool) == a); /* from the victims */
+    tern_pool_put(&buf_pool, a);
+    a = b = NULL;
+    scrub();
+    tern_gc();
+    tern_gc();
+    EXPECT_TRUE(heap_alloc() <= before + 64);
+}
+
+static uint64_t footprint_other(void)
+{
+    struct mm_stats st;
+
+    mm_read_stats(&st);
+    return st.stack_sys + st.mspan_sys + st.other_sys;
+}
+
+/* GOGC=off with a memory limit: collections run as the heap nears the
+ * limit, and it holds. */
+TEST(gc, memory_limit_holds_with_gogc_off)
+{
+    struct tern_gcstats a, b;
+    uint64_t live, budget, peak = 0;
+    int64_t oldlim;
+    int oldpct;
+
+    if (too_small())
+        return;
+    tern_gc();
+    budget = heap_bytes() / 8;
+    live = heap_alloc();
+    oldpct = tern_gc_percent(TERN_GOGC_OFF);
+    oldlim = tern_gc_memory_limit(
+        (int64_t)(footprint_other() + live + budget + 2 * MM_PAGE_SIZE));
+    tern_read_gcstats(&a);
+    for (uint64_t total = 0; total < 8 * budget; total += 64) {
+        (void)tern_alloc_noscan(64);
+        if (heap_alloc() > peak)
+            peak = heap_alloc();
+    }
+    tern_read_gcstats(&b);
+    tern_gc_memory_limit(oldlim);
+    tern_gc_percent(oldpct);
+    EXPECT_TRUE(b.numgc - a.numgc >= 4);
+    EXPECT_TRUE(peak <= live + budget + budget / 4 + 2 * MM_PAGE_SIZE);
+    if (peak > live + budget + budget / 4 + 2 * MM_PAGE_SIZE)
+        tern_printf("  peak %lu, live %lu, budget %lu\n", (unsigned long)peak,
+                    (unsigned long)live, (unsigned long)budget);
+    tern_gc();
+}
+
+/* With no allocation at all, a collection is forced once the period
+ * (two minutes; 200 ms here) passes without one. */
+TEST(gc, forced_collection_when_idle)
+{
+    struct tern_gcstats a, b;
+    int64_t t0;
+
+    if (too_small())
+        return;
+    tern_gc();
+    tern_read_gcstats(&a);
+    gc_set_force_period(200);
+    t0 = tern_nanotime();
+    do {
+        tern_sleep(50000000);
+        tern_read_gcstats(&b);
+    } while (b.numforcedgc == a.numforcedgc &&
+             tern_nanotime() - t0 < 5000000000);
+    gc_set_force_period(0);
+    EXPECT_TRUE(b.numforcedgc > a.numforcedgc);
+    EXPECT_TRUE(b.numgc > a.numgc);
+    EXPECT_TRUE(tern_nanotime() - t0 >= 150000000);
 }
 
 /* --- fatal paths --- */
@@ -359,6 +585,7 @@ static void **hoard; /* a global chain of live blocks */
 TEST_DEATH(gc, live_heap_exhausted_is_out_of_memory,
            "out of memory && heap verifier: ok")
 {
+    no_stress(); /* (a collection per allocation: quadratic to the end) */
     for (;;) {
         void **p = tern_alloc_scan(256);
         tern_store(p, hoard);

@@ -3,7 +3,11 @@
  * (every file in tests/target) as the boot command line says.  See
  * tests/harness/test.h and tools/run-tests.
  */
+#include <stdbool.h>
+#include <string.h>
+
 #include "arch/arch.h"
+#include "tern.h"
 #include "sched/sched.h"
 #include "tests/harness/test.h"
 
@@ -28,11 +32,25 @@ static void stack_sample(void)
     }
 }
 
+/* The boot command line has word w. */
+static bool cmdline_word(const char *s, const char *w)
+{
+    size_t n = strlen(w);
+
+    for (const char *p = s; *p != '\0'; p++)
+        if ((p == s || p[-1] == ' ') && strncmp(p, w, n) == 0 &&
+            (p[n] == '\0' || p[n] == ' '))
+            return true;
+    return false;
+}
+
 int main(void)
 {
     int status;
 
     test_after_each = stack_sample;
+    if (cmdline_word(arch_cmdline(), "gcstress"))
+        tern_gc_debug(TERN_GC_STRESS); /* a full collection per allocation */
     status = test_main(arch_cmdline(), arch_caps(), NULL);
     tern_printf("STACKS main %lu bytes, other goroutines %lu bytes (deepest, "
                 "on a %lu-byte stack), idle loop %lu bytes\n",
