@@ -7,8 +7,10 @@
  * tern_gc_memory_limit, tern_gctrace) with strict parsing: a word that is
  * not exactly what the usage line says gets the usage line and changes
  * nothing.  The setters print the old value and the new one, so a typo
- * is visible at once.  Nothing here allocates; `gc` runs the collection
- * on the shell's own stack (the deepest command: see tern_shell in
+ * is visible at once.  Nothing here allocates (the first collection may
+ * start the collector's worker and sweeper, whose stacks come from the
+ * manual heap; never the GC heap).  `gc` runs the collection on the
+ * shell's own stack (the deepest command: see tern_shell in
  * include/tern.h).
  */
 #include <stdint.h>
