@@ -66,7 +66,7 @@ LDFLAGS := $(ARCH_LDFLAGS) -L$(BOARD_DIR) -Wl,--gc-sections -Wl,--no-warn-rwx-se
 
 KERNEL_SRCS := kernel/boot.c kernel/canary.c kernel/console.c kernel/fmt.c \
 	kernel/layout.c kernel/panic.c kernel/segments.c kernel/time.c \
-	kernel/shell.c kernel/shell_line.c kernel/shell_cmds.c
+	kernel/shell.c kernel/shell_line.c kernel/shell_cmds.c kernel/shell_gc.c
 ifeq ($(LIBC),newlib)
 KERNEL_SRCS += kernel/syscalls.c
 else
@@ -172,8 +172,8 @@ HOST_CFLAGS := -std=c11 $(WARN) -O1 -g -fno-omit-frame-pointer \
 	-DTERN_PAGE_SIZE=$(HOST_PAGE) $(if $(filter 512,$(HOST_PAGE)),-DARCH_HAS_UMULL=0)
 HOST_SRCS := kernel/fmt.c kernel/console.c kernel/panic.c kernel/segments.c \
 	kernel/canary.c kernel/shell.c kernel/shell_line.c kernel/shell_cmds.c \
-	kernel/time.c arch/host/arch.c tests/harness/harness.c $(MM_SRCS) \
-	$(SCHED_SRCS) tests/common/mm_model.c tests/common/capture.c \
+	kernel/shell_gc.c kernel/time.c arch/host/arch.c tests/harness/harness.c \
+	$(MM_SRCS) $(SCHED_SRCS) tests/common/mm_model.c tests/common/capture.c \
 	tests/common/gc_mutator.c \
 	$(sort $(wildcard tests/host/*.c))
 HOST_OBJS := $(patsubst %,$(HOST_B)/obj/%.o,$(basename $(HOST_SRCS)))
@@ -215,11 +215,11 @@ test: deps
 FUZZ_B := build/fuzz
 FUZZ_SRCS := kernel/fmt.c kernel/console.c kernel/panic.c kernel/segments.c \
 	kernel/canary.c kernel/shell.c kernel/shell_line.c kernel/shell_cmds.c \
-	kernel/time.c arch/host/arch.c $(MM_SRCS) $(SCHED_SRCS) \
+	kernel/shell_gc.c kernel/time.c arch/host/arch.c $(MM_SRCS) $(SCHED_SRCS) \
 	tests/host/fake_board.c tests/fuzz/shell_fuzz.c
 FUZZ_TIME ?= 300
 
-$(FUZZ_B)/shell-fuzz: $(FUZZ_SRCS) $(wildcard include/*.h kernel/*.h mm/*.h sched/*.h arch/host/*.h)
+$(FUZZ_B)/shell-fuzz: $(FUZZ_SRCS) $(wildcard include/*.h kernel/*.h mm/*.h gc/*.h sched/*.h arch/host/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZCC  $@")
 	$(Q)clang -std=c11 $(WARN) -O1 -g -fno-omit-frame-pointer \

@@ -383,8 +383,6 @@ static void pacer(void)
         goal == UINT64_MAX ? UINT64_MAX : live + (goal - live) * 7 / 10;
 }
 
-static void trace_line(int64_t end);
-
 static void mark_termination(void)
 {
     unsigned long irq = arch_irq_save();
@@ -447,7 +445,7 @@ static void mark_termination(void)
         }
     }
     if (gc.trace)
-        trace_line(t1);
+        gc_trace_write(fmt_console_sink, NULL);
     gc_fin_start();
 }
 
@@ -701,40 +699,46 @@ bool tern_gc_pause(unsigned k, uint64_t *ns, uint64_t *end)
     return ok;
 }
 
-/* "1.234" for ns as milliseconds */
-static void ms(char *buf, size_t n, int64_t ns)
+/* ns as milliseconds, "1.234", then sep. */
+static void ms(fmt_sink sink, void *ctx, int64_t ns, const char *sep)
 {
     if (ns < 0)
         ns = 0;
-    tern_snprintf(buf, n, "%lu.%03lu", (unsigned long)(ns / 1000000),
-                  (unsigned long)(ns / 1000 % 1000));
+    fmt_format(sink, ctx, "%lu.%03lu%s", (unsigned long)(ns / 1000000),
+               (unsigned long)(ns / 1000 % 1000), sep);
 }
 
 /* Go's gctrace line (runtime/extern.go), memory in KB:
  * gc # @#s #%: #+#+# ms clock, #+#/#/#+# ms cpu, #->#-># KB, # KB goal,
- * # KB stacks, # KB globals, # P */
-static void trace_line(int64_t end)
+ * # KB stacks, # KB globals, # P
+ * A piece at a time, no buffers: it is printed on whichever goroutine
+ * ends the cycle, whose stack may be 1 KiB. */
+bool gc_trace_write(fmt_sink sink, void *ctx)
 {
-    char a[16], b[16], c[16], d[16], e[16], f[16];
-    int64_t since = end - boot_ns;
+    int64_t since = (int64_t)gc.last_gc - boot_ns;
     uint64_t pct = since > 0 ? gc.cpu_ns * 100 / (uint64_t)since : 0;
 
-    ms(a, sizeof a, gc.stw1);
-    ms(b, sizeof b, gc.mark_ns);
-    ms(c, sizeof c, gc.stw2);
-    ms(d, sizeof d, gc.assist_ns);
-    ms(e, sizeof e, gc.worker_ns);
-    ms(f, sizeof f, 0);
-    tern_printf("gc %lu @%lu.%03lus %lu%%: %s+%s+%s ms clock, %s+%s/%s/%s+%s "
-                "ms cpu, %lu->%lu->%lu KB, %lu KB goal, %lu KB stacks, %lu KB "
-                "globals, 1 P%s\n",
-                (unsigned long)gc.numgc, (unsigned long)(since / 1000000000),
-                (unsigned long)(since / 1000000 % 1000), (unsigned long)pct, a,
-                b, c, a, d, e, f, c, (unsigned long)(gc.start_live / 1024),
-                (unsigned long)(end_live / 1024),
-                (unsigned long)(gc.heap_marked / 1024),
-                (unsigned long)(gc.goal / 1024),
-                (unsigned long)(gc.stacks_bytes / 1024),
-                (unsigned long)(gc.globals_bytes / 1024),
-                last_forced ? " (forced)" : "");
+    if (gc.numgc == 0 || gc.phase == GC_MARK)
+        return false;
+    fmt_format(sink, ctx, "gc %lu @%lu.%03lus %lu%%: ", (unsigned long)gc.numgc,
+               (unsigned long)(since / 1000000000),
+               (unsigned long)(since / 1000000 % 1000), (unsigned long)pct);
+    ms(sink, ctx, gc.stw1, "+");
+    ms(sink, ctx, gc.mark_ns, "+");
+    ms(sink, ctx, gc.stw2, " ms clock, ");
+    ms(sink, ctx, gc.stw1, "+");
+    ms(sink, ctx, gc.assist_ns, "/");
+    ms(sink, ctx, gc.worker_ns, "/");
+    ms(sink, ctx, 0, "+");
+    ms(sink, ctx, gc.stw2, " ms cpu, ");
+    fmt_format(
+        sink, ctx,
+        "%lu->%lu->%lu KB, %lu KB goal, %lu KB stacks, %lu KB "
+        "globals, 1 P%s\n",
+        (unsigned long)(gc.start_live / 1024), (unsigned long)(end_live / 1024),
+        (unsigned long)(gc.heap_marked / 1024), (unsigned long)(gc.goal / 1024),
+        (unsigned long)(gc.stacks_bytes / 1024),
+        (unsigned long)(gc.globals_bytes / 1024),
+        last_forced ? " (forced)" : "");
+    return true;
 }

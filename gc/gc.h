@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/fmt.h"
 #include "mm/mm.h"
 
 /* Phases (struct gcstate.phase). */
@@ -51,6 +52,16 @@ uint32_t gc_fin_run(void);
  * to its end in the caller. */
 void gc_cycle_begin(void);
 void gc_cycle_finish(void);
+
+/* --- for the console --- */
+
+/* The gctrace line of the last cycle that finished (Go's format, memory
+ * in KB, newline included) through sink: the collector's own trace
+ * (gctrace on) and the shell's `gc`.  False, and nothing written, if no
+ * cycle has finished or one is marking (its figures are half-made).
+ * Not masked: a cycle that starts while the line is formatted can mix
+ * its figures in. */
+bool gc_trace_write(fmt_sink sink, void *ctx);
 
 /* --- internal to gc/ --- */
 

@@ -292,6 +292,17 @@ out:
     return count;
 }
 
+int fmt_format(fmt_sink sink, void *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = fmt_vformat(sink, ctx, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
 /* --- snprintf --- */
 
 struct bufsink {
@@ -334,7 +345,7 @@ int tern_snprintf(char *buf, size_t size, const char *fmt, ...)
 
 /* --- console printf --- */
 
-static void console_put(void *ctx, const char *s, size_t n)
+void fmt_console_sink(void *ctx, const char *s, size_t n)
 {
     (void)ctx;
     tern_write(s, n);
@@ -342,7 +353,7 @@ static void console_put(void *ctx, const char *s, size_t n)
 
 int tern_vprintf(const char *fmt, va_list ap)
 {
-    return fmt_vformat(console_put, NULL, fmt, ap);
+    return fmt_vformat(fmt_console_sink, NULL, fmt, ap);
 }
 
 int tern_printf(const char *fmt, ...)

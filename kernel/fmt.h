@@ -19,5 +19,10 @@ typedef void (*fmt_sink)(void *ctx, const char *s, size_t n);
 
 /* Format into sink; returns the number of bytes produced. */
 int fmt_vformat(fmt_sink sink, void *ctx, const char *fmt, va_list ap);
+int fmt_format(fmt_sink sink, void *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* A sink to the console (tern_write; ctx unused): what tern_printf uses. */
+void fmt_console_sink(void *ctx, const char *s, size_t n);
 
 #endif /* KERNEL_FMT_H */

@@ -41,8 +41,9 @@
  * command (memstats, with a struct mm_stats and a number buffer) needs a
  * few hundred bytes; goroutines' snapshot table is static.
  *
- * The commands that need the GC (gc, gogc, memlimit, gctrace) come with
- * the GC; until then memstats prints the GC fields as 0.
+ * The collector's commands (gc, gogc, memlimit, gctrace) are in
+ * kernel/shell_gc.c; memstats reads the collector's figures through
+ * tern_read_gcstats like any program would.
  */
 #include "kernel/shell.h"
 
@@ -55,7 +56,9 @@
 #define TERN_GIT "unknown"
 #endif
 
-char shell_scratch[SHELL_SCRATCH] TERN_PRIVATE;
+union shell_scratch shell_scratch TERN_PRIVATE;
+_Static_assert(sizeof(union shell_scratch) == SHELL_SCRATCH,
+               "the GC snapshot fits the scratch space");
 
 int shell_printf(struct shell_out *o, const char *fmt, ...)
 {
@@ -125,6 +128,27 @@ bool shell_parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *v)
     return true;
 }
 
+bool shell_parse_size(const char *s, int64_t *v)
+{
+    uint64_t x = 0, unit = 1;
+
+    if (*s < '0' || *s > '9')
+        return false;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        uint64_t d = (uint64_t)(*s - '0');
+
+        if (x > ((uint64_t)INT64_MAX - d) / 10)
+            return false;
+        x = x * 10 + d;
+    }
+    if (*s == 'K' || *s == 'M')
+        unit = *s++ == 'K' ? 1024 : 1024 * 1024;
+    if (*s != '\0' || x > (uint64_t)INT64_MAX / unit)
+        return false;
+    *v = (int64_t)(x * unit);
+    return true;
+}
+
 int shell_exec(struct shell_out *o, char *line)
 {
     char *argv[SHELL_ARGS];
@@ -162,6 +186,31 @@ void shell_human(char *buf, size_t size, uint64_t bytes)
     }
     tern_snprintf(buf, size, "%llu.%u %s", (unsigned long long)whole,
                   (unsigned)tenths, unit[u]);
+}
+
+void shell_fraction(char *buf, size_t size, uint64_t num, uint64_t den)
+{
+    char frac[SHELL_FRAC_DIGITS + 1];
+    uint64_t rem;
+
+    if (den == 0) {
+        num = 0;
+        den = 1;
+    }
+    /* rem < den, and rem * 10 must not overflow: scale both down (the
+     * precision lost is below 2^-59 of den). */
+    while (den > UINT64_MAX / 10) {
+        num >>= 1;
+        den >>= 1;
+    }
+    rem = num % den;
+    for (int i = 0; i < SHELL_FRAC_DIGITS; i++) {
+        rem *= 10;
+        frac[i] = (char)('0' + rem / den);
+        rem %= den;
+    }
+    frac[SHELL_FRAC_DIGITS] = '\0';
+    tern_snprintf(buf, size, "%llu.%s", (unsigned long long)(num / den), frac);
 }
 
 /* --- goroutine names ------------------------------------------------------
@@ -257,8 +306,8 @@ static int cmd_sched(struct shell_out *o, int argc, char **argv)
     (void)argv;
     if (argc != 1)
         return shell_usage(o, shell_find("sched"));
-    tern_schedtrace(shell_scratch, sizeof shell_scratch);
-    shell_printf(o, "%s\n", shell_scratch);
+    tern_schedtrace(shell_scratch.text, sizeof shell_scratch.text);
+    shell_printf(o, "%s\n", shell_scratch.text);
     return SHELL_OK;
 }
 
@@ -371,12 +420,23 @@ int shell_cmd_memstats(struct shell_out *o, int argc, char **argv);
 int shell_cmd_goroutines(struct shell_out *o, int argc, char **argv);
 int shell_cmd_segments(struct shell_out *o, int argc, char **argv);
 int shell_cmd_heap(struct shell_out *o, int argc, char **argv);
+/* In kernel/shell_gc.c: */
+int shell_cmd_gc(struct shell_out *o, int argc, char **argv);
+int shell_cmd_gogc(struct shell_out *o, int argc, char **argv);
+int shell_cmd_memlimit(struct shell_out *o, int argc, char **argv);
+int shell_cmd_gctrace(struct shell_out *o, int argc, char **argv);
 
 const struct shell_cmd shell_cmds[] = {
     {"help", "", "list the commands", cmd_help},
-    {"memstats", "[-v|-json]",
-     "Go MemStats; -v BySize, -json one line (GC fields 0: no GC yet)",
+    {"memstats", "[-v|-json]", "Go MemStats; -v BySize, -json one line",
      shell_cmd_memstats},
+    {"gc", "", "run a collection now, print its gctrace line", shell_cmd_gc},
+    {"gogc", "[N|off]", "show or set GOGC (heap growth % per cycle)",
+     shell_cmd_gogc},
+    {"memlimit", "[N[K|M]|off]", "show or set the soft memory limit in bytes",
+     shell_cmd_memlimit},
+    {"gctrace", "on|off", "a gctrace line after every collection",
+     shell_cmd_gctrace},
     {"goroutines", "", "every goroutine: state, entry, stack, CPU",
      shell_cmd_goroutines},
     {"sched", "", "one schedtrace line", cmd_sched},

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "kernel/fmt.h"
+#include "tern.h"
 
 #define SHELL_LINE_MAX 80 /* bytes of a command line (NUL not counted) */
 #define SHELL_HISTORY  4  /* lines remembered for up/down */
@@ -106,7 +107,11 @@ int shell_usage(struct shell_out *o, const struct shell_cmd *cmd);
 /* Scratch space for one command at a time (commands run one at a time,
  * in the shell's goroutine): off the stack, which may be 1 KiB. */
 #define SHELL_SCRATCH 160
-extern char shell_scratch[SHELL_SCRATCH];
+union shell_scratch {
+    char text[SHELL_SCRATCH]; /* sched's line, heap's row */
+    struct tern_gcstats gc;   /* memstats' and gogc's snapshot */
+};
+extern union shell_scratch shell_scratch;
 
 /* The command called name, or NULL. */
 const struct shell_cmd *shell_find(const char *name);
@@ -119,12 +124,23 @@ int shell_split(char *line, char **argv, int max);
  * suffix.  Returns false (and leaves *v alone) otherwise. */
 bool shell_parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *v);
 
+/* Parse a size in bytes for memlimit: a whole decimal number with an
+ * optional suffix K (x 1024) or M (x 1024 * 1024), at most INT64_MAX; no
+ * sign, no spaces, nothing after the suffix.  Returns false (and leaves
+ * *v alone) otherwise, overflow included. */
+bool shell_parse_size(const char *s, int64_t *v);
+
 /* Run one command line: SHELL_OK, SHELL_USAGE (also for an unknown
  * command or too many words) or SHELL_EXIT.  A blank line does nothing. */
 int shell_exec(struct shell_out *o, char *line);
 
 /* "12.3 KiB": bytes in human units (B, KiB, MiB, GiB; one decimal). */
 void shell_human(char *buf, size_t size, uint64_t bytes);
+
+/* num / den as "0.012345": fixed point, SHELL_FRAC_DIGITS decimals,
+ * truncated (no floating point); "0.000000" when den is 0. */
+#define SHELL_FRAC_DIGITS 6
+void shell_fraction(char *buf, size_t size, uint64_t num, uint64_t den);
 
 /* The name registered for a goroutine entry function, or NULL. */
 const char *shell_fn_name(void (*fn)(void *));

@@ -4,7 +4,7 @@
  * overview.
  *
  * Each reads a snapshot through the subsystem's own reader (mm_read_stats,
- * tern_goroutines, tern_segments, the page map one page at a time under
+ * tern_read_gcstats, tern_goroutines, tern_segments, the page map one page at a time under
  * the mm lock), so no command holds a lock or masks interrupts for longer
  * than those readers do, and none allocates.
  */
@@ -50,6 +50,60 @@ static void field(struct shell_out *o, bool json, const char *name, uint64_t v,
     }
 }
 
+/* A field whose value is already text (a JSON number). */
+static void field_text(struct shell_out *o, bool json, const char *name,
+                       const char *v)
+{
+    if (json)
+        shell_printf(o, ",\"%s\":%s", name, v);
+    else
+        shell_printf(o, "%-14s %12s\n", name, v);
+}
+
+/* PauseNs: Go's is a ring of 256; here the newest SHELL_PAUSES pauses,
+ * newest first (JSON: an array), the newest alone in the text. */
+#define SHELL_PAUSES 8
+
+static void pause_fields(struct shell_out *o, bool json)
+{
+    uint64_t ns, end;
+    unsigned k = 0;
+
+    if (!json) {
+        if (!tern_gc_pause(0, &ns, &end))
+            ns = 0;
+        field(o, json, "PauseNs", ns, F_COUNT);
+        return;
+    }
+    shell_printf(o, ",\"PauseNs\":[");
+    for (; k < SHELL_PAUSES && tern_gc_pause(k, &ns, &end); k++)
+        shell_printf(o, "%s%llu", k ? "," : "", (unsigned long long)ns);
+    shell_printf(o, "]");
+}
+
+/* The collector's fields, from a snapshot (tern_read_gcstats) in the
+ * shell's scratch space: 104 bytes the shell's stack need not hold. */
+static void memstats_gc_fields(struct shell_out *o, bool json)
+{
+    const struct tern_gcstats *gs = &shell_scratch.gc;
+    char frac[24];
+
+    tern_read_gcstats(&shell_scratch.gc);
+    field(o, json, "NextGC", gs->next_gc, F_BYTES);
+    field(o, json, "LastGC", gs->last_gc, F_COUNT);
+    field(o, json, "PauseTotalNs", gs->pause_total_ns, F_COUNT);
+    pause_fields(o, json);
+    field(o, json, "NumGC", gs->numgc, F_COUNT);
+    field(o, json, "NumForcedGC", gs->numforcedgc, F_COUNT);
+    /* GC time over time since boot, one P (Go's, over GOMAXPROCS P). */
+    shell_fraction(frac, sizeof frac, gs->gc_cpu_ns, (uint64_t)tern_nanotime());
+    field_text(o, json, "GCCPUFraction", frac);
+    /* The collector's own: */
+    field(o, json, "HeapLive", gs->heap_live, F_BYTES);
+    field(o, json, "HeapMarked", gs->heap_marked, F_BYTES);
+    field(o, json, "MaxSTWNs", gs->stw_max_ns, F_COUNT);
+}
+
 static void memstats_fields(struct shell_out *o, const struct mm_stats *st,
                             bool json)
 {
@@ -77,13 +131,7 @@ static void memstats_fields(struct shell_out *o, const struct mm_stats *st,
     field(o, json, "MCacheInuse", st->mcache_inuse, F_BYTES);
     field(o, json, "MCacheSys", st->mcache_inuse, F_BYTES);
     field(o, json, "OtherSys", st->other_sys, F_BYTES);
-    /* No GC yet: these stay 0 until it lands. */
-    field(o, json, "NextGC", 0, F_BYTES);
-    field(o, json, "LastGC", 0, F_COUNT);
-    field(o, json, "PauseTotalNs", 0, F_COUNT);
-    field(o, json, "NumGC", 0, F_COUNT);
-    field(o, json, "NumForcedGC", 0, F_COUNT);
-    field(o, json, "GCCPUFraction", 0, F_COUNT);
+    memstats_gc_fields(o, json);
     /* The MCU's own: */
     field(o, json, "LargestFree", st->largest_free, F_BYTES);
     field(o, json, "Fragmentation", st->fragmentation, F_PCT);
@@ -135,9 +183,6 @@ int shell_cmd_memstats(struct shell_out *o, int argc, char **argv)
         memstats_bysize(o, json);
     if (json)
         shell_printf(o, "}\n");
-    else
-        shell_printf(o, "(NextGC, LastGC, PauseTotalNs, NumGC, NumForcedGC, "
-                        "GCCPUFraction: 0 until the GC exists)\n");
     return SHELL_OK;
 }
 
@@ -266,7 +311,7 @@ static char page_char(uintptr_t addr)
 
 int shell_cmd_heap(struct shell_out *o, int argc, char **argv)
 {
-    char *row = shell_scratch;
+    char *row = shell_scratch.text;
     char h[16];
 
     (void)argv;

@@ -14,7 +14,9 @@
  * schedtrace with a valid period would start a goroutine that no
  * scheduler runs here, so that one command is parsed but not run (its
  * parsing has its own unit tests); reset calls a hook instead of ending
- * the process.
+ * the process.  The collector's commands run for real on a small heap
+ * (nothing in it: the shell allocates nothing), its knobs set back to
+ * their defaults before each input so that inputs stay independent.
  *
  *   make fuzz               a long run (FUZZ_TIME seconds, default 300)
  *   make test               a bounded run (tools/run-tests: FUZZ_RUNS)
@@ -26,9 +28,11 @@
 #include <string.h>
 
 #include "arch/host/host.h"
+#include "gc/gc.h"
 #include "kernel/canary.h"
 #include "kernel/shell.h"
 #include "kernel/time.h"
+#include "mm/mm.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -87,15 +91,22 @@ static void run_line(struct shell_out *o, const char *text)
     check(r == SHELL_OK || r == SHELL_USAGE || r == SHELL_EXIT);
 }
 
+#define HEAP_BYTES (64u << 10)
+
 /* What tests/host/main.c sets up before any test: the clock that
- * uptime and memstats read. */
+ * uptime and memstats read; and a heap with its collector, for gc. */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+    static _Alignas(MM_PAGE_SIZE) uint8_t arena[HEAP_BYTES];
+    struct mm_region r = {(uintptr_t)arena, (uintptr_t)arena + HEAP_BYTES};
+
     (void)argc;
     (void)argv;
     canary_init();
     time_init(TIME_TICK_HZ_DEFAULT);
     host_set_reset_hook(no_reset);
+    mm_init_regions(&r, 1);
+    gc_init();
     return 0;
 }
 
@@ -103,6 +114,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct shell_out o = {sink, NULL};
 
+    /* gc scans this thread's stack from its SP up to here */
+    gc_set_thread_stack_top(__builtin_frame_address(0));
+    tern_gc_percent(100);
+    tern_gc_memory_limit(HEAP_BYTES);
+    tern_gctrace(false);
     shell_line_init(&ed, o, shell_cmd_word);
     for (size_t i = 0; i < size; i++) {
         enum shell_event e = shell_line_feed(&ed, data[i]);

@@ -6,7 +6,9 @@
  * captured (console_set_tx_hook): scripted commands, and 10^4 random lines
  * (binary garbage, over-long lines, escape floods) after which `help`
  * still answers.  The shell goroutine's stack high-water mark is checked
- * against its stack and printed.
+ * against its stack and printed.  The collector's commands (gc, gogc,
+ * memlimit, gctrace) round-trip their knobs, reject bad input, and gc
+ * prints Go's gctrace line.
  */
 #include <string.h>
 
@@ -48,8 +50,9 @@ static bool run(const char *text, int want, const char *const *needles)
 TEST(shell, commands_print_their_fields)
 {
     EXPECT_TRUE(run("help", SHELL_OK,
-                    NEEDLES("  memstats [-v|-json] ", "goroutines",
-                            "schedtrace", "heap", "segments", "exit")));
+                    NEEDLES("  memstats [-v|-json] ", "\n  gc ",
+                            "\n  gogc [N|off] ", "\n  memlimit [N[K|M]|off] ",
+                            "\n  gctrace on|off ", "exit")));
     EXPECT_EQ(test_capture.lines, (size_t)shell_ncmds);
     EXPECT_TRUE(run("memstats", SHELL_OK,
                     NEEDLES("Alloc ", "\nHeapSys ", "\nStackInuse ",
@@ -77,6 +80,109 @@ TEST(shell, commands_print_their_fields)
     EXPECT_TRUE(run("schedtrace 0", SHELL_USAGE, NEEDLES("usage: ")));
     EXPECT_TRUE(run("goroutines -a", SHELL_USAGE, NEEDLES("usage: ")));
     EXPECT_TRUE(run("exit", SHELL_EXIT, NULL));
+}
+
+static uint64_t numgc(void)
+{
+    struct tern_gcstats gs;
+
+    tern_read_gcstats(&gs);
+    return gs.numgc;
+}
+
+/* gc runs a cycle and prints Go's gctrace line; memstats counts it. */
+TEST(shell, gc_prints_its_trace_line_and_memstats_counts_it)
+{
+    bool tracing = tern_gctrace(false);
+    uint64_t n0 = numgc();
+    char want[48];
+    const char *needle[] = {want, NULL};
+
+    EXPECT_TRUE(run("gc", SHELL_OK,
+                    NEEDLES("%: ", " ms clock, ", " ms cpu, ", " KB goal, ",
+                            " KB globals, ", " P (forced)\n")));
+    EXPECT_EQ(test_capture.lines, 1);
+    EXPECT_EQ(numgc(), n0 + 1);
+    tern_snprintf(want, sizeof want, "gc %llu @", (unsigned long long)(n0 + 1));
+    EXPECT_TRUE(strncmp(test_capture.first, want, strlen(want)) == 0);
+    tern_snprintf(want, sizeof want, ",\"NumGC\":%llu,",
+                  (unsigned long long)(n0 + 1));
+    EXPECT_TRUE(run("memstats -json", SHELL_OK, needle));
+    EXPECT_EQ(test_capture.lines, 1);
+    EXPECT_TRUE(run("gc", SHELL_OK, NULL));
+    tern_snprintf(want, sizeof want, "\n%-14s %12llu\n", "NumGC",
+                  (unsigned long long)(n0 + 2));
+    EXPECT_TRUE(run("memstats", SHELL_OK, needle));
+    EXPECT_TRUE(run("memstats -json", SHELL_OK,
+                    NEEDLES(",\"PauseNs\":[", ",\"GCCPUFraction\":",
+                            ",\"NextGC\":", ",\"HeapLive\":")));
+    EXPECT_TRUE(run("gc 1", SHELL_USAGE, NEEDLES("usage: gc\n")));
+    EXPECT_EQ(numgc(), n0 + 2);
+    tern_gctrace(tracing);
+}
+
+TEST(shell, gogc_and_memlimit_round_trip_and_reject_bad_input)
+{
+    struct tern_gcstats gs;
+    int64_t limit = tern_gc_memory_limit(-1);
+    int gogc;
+
+    tern_read_gcstats(&gs);
+    gogc = gs.gogc;
+    EXPECT_TRUE(run("gogc 50", SHELL_OK, NEEDLES("GOGC ", " -> 50\n")));
+    tern_read_gcstats(&gs);
+    EXPECT_EQ(gs.gogc, 50);
+    EXPECT_TRUE(run("gogc off", SHELL_OK, NEEDLES("GOGC 50 -> off\n")));
+    EXPECT_TRUE(run("gogc", SHELL_OK, NEEDLES("GOGC off\n")));
+    EXPECT_TRUE(run("gogc -1", SHELL_USAGE, NEEDLES("usage: gogc [N|off]\n")));
+    EXPECT_TRUE(run("gogc 2147483648", SHELL_USAGE, NEEDLES("usage: gogc")));
+    EXPECT_TRUE(run("gogc 5x", SHELL_USAGE, NEEDLES("usage: gogc")));
+    tern_read_gcstats(&gs);
+    EXPECT_EQ(gs.gogc, TERN_GOGC_OFF);
+    tern_gc_percent(gogc);
+
+    EXPECT_TRUE(run("memlimit 64K", SHELL_OK,
+                    NEEDLES("memlimit ", " -> 65536 bytes (64.0 KiB)\n")));
+    EXPECT_EQ(tern_gc_memory_limit(-1), 65536);
+    EXPECT_TRUE(run("memlimit 2M", SHELL_OK,
+                    NEEDLES("memlimit 65536 bytes (64.0 KiB) -> 2097152 "
+                            "bytes (2.0 MiB)\n")));
+    EXPECT_TRUE(run("memlimit off", SHELL_OK, NEEDLES("-> off\n")));
+    EXPECT_EQ(tern_gc_memory_limit(-1), INT64_MAX);
+    EXPECT_TRUE(run("memlimit", SHELL_OK, NEEDLES("memlimit off\n")));
+    EXPECT_TRUE(run("memlimit 12Q", SHELL_USAGE,
+                    NEEDLES("memlimit: bad size \"12Q\"\n",
+                            "usage: memlimit [N[K|M]|off]\n")));
+    EXPECT_TRUE(run("memlimit -5", SHELL_USAGE,
+                    NEEDLES("memlimit: bad size \"-5\"\n")));
+    EXPECT_TRUE(run("memlimit 9223372036854775808", SHELL_USAGE,
+                    NEEDLES("bad size \"9223372036854775808\"")));
+    EXPECT_TRUE(run("memlimit 8796093022208M", SHELL_USAGE,
+                    NEEDLES("bad size \"8796093022208M\"")));
+    EXPECT_TRUE(run("memlimit 1 2", SHELL_USAGE, NEEDLES("usage: memlimit")));
+    EXPECT_EQ(tern_gc_memory_limit(limit), INT64_MAX);
+}
+
+static void capture_tx(const char *s, size_t n);
+
+/* gctrace on: the collector prints the line (on the console); off: the
+ * gc command does. */
+TEST(shell, gctrace_on_and_off)
+{
+    bool tracing = tern_gctrace(false);
+
+    EXPECT_TRUE(run("gctrace on", SHELL_OK, NEEDLES("gctrace on (was off)\n")));
+    console_set_tx_hook(capture_tx); /* the collector's line, here too */
+    EXPECT_TRUE(run("gc", SHELL_OK, NEEDLES(" KB goal, ", " P (forced)\n")));
+    console_set_tx_hook(NULL);
+    EXPECT_EQ(test_capture.lines, 1); /* once, not twice */
+    EXPECT_TRUE(strncmp(test_capture.first, "gc ", 3) == 0);
+    EXPECT_TRUE(
+        run("gctrace off", SHELL_OK, NEEDLES("gctrace off (was on)\n")));
+    EXPECT_TRUE(
+        run("gctrace", SHELL_USAGE, NEEDLES("usage: gctrace on|off\n")));
+    EXPECT_TRUE(run("gctrace yes", SHELL_USAGE, NEEDLES("usage: gctrace")));
+    EXPECT_TRUE(!tern_gctrace(tracing));
 }
 
 static tern_chan *blocker;
@@ -216,6 +322,41 @@ TEST(shell, session_through_the_console)
     EXPECT_TRUE(shell_size > 0 && shell_hiwat < shell_size);
     tern_printf("shell goroutine stack: %lu of %lu bytes\n",
                 (unsigned long)shell_hiwat, (unsigned long)shell_size);
+}
+
+/* The collector's commands typed at the shell: gc runs on the shell
+ * goroutine's stack, with the trace line printed from inside the
+ * collection (gctrace on): the deepest path a command takes. */
+TEST(shell, gc_session_through_the_console)
+{
+    static const char script[] = "gctrace on\r"
+                                 "gc\r"
+                                 "gctrace off\r"
+                                 "gc\r"
+                                 "gogc\r"
+                                 "memlimit 12Q\r"
+                                 "memstats\r";
+    bool tracing = tern_gctrace(false);
+    const char *missing;
+
+    start_shell();
+    capture_reset(&test_capture,
+                  NEEDLES("gctrace on (was off)\n", " P (forced)\n",
+                          "tern> gc\ngc ", "GOGC ", "bad size \"12Q\"",
+                          "\nPauseTotalNs "));
+    type(script, sizeof script - 1);
+    settle();
+    missing = capture_missing(&test_capture);
+    type("exit\r", 5);
+    stop_shell();
+    EXPECT_TRUE(missing == NULL);
+    if (missing != NULL)
+        tern_printf("missing \"%s\"\n", missing);
+    EXPECT_TRUE(shell_done);
+    EXPECT_TRUE(shell_size > 0 && shell_hiwat < shell_size);
+    tern_printf("shell goroutine stack with gc: %lu of %lu bytes\n",
+                (unsigned long)shell_hiwat, (unsigned long)shell_size);
+    tern_gctrace(tracing);
 }
 
 /* 10^4 random lines: printable words, binary garbage, over-long lines,
