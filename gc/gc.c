@@ -356,8 +356,7 @@ static void flush_mcache(void)
 static void pacer(void)
 {
     uint64_t live = gc.heap_marked, heap = gc.heap_hi - gc.heap_lo;
-    uint64_t goal, limit, used;
-    struct mm_stats st;
+    uint64_t goal, limit, used, inuse;
 
     if (gc.gogc < 0) {
         goal = UINT64_MAX;
@@ -369,9 +368,8 @@ static void pacer(void)
         if (goal < live + min)
             goal = live + min;
     }
-    mm_read_stats(&st);
-    used = st.stack_sys + st.mspan_sys + st.other_sys +
-           (st.heap_inuse > gc.heap_live ? st.heap_inuse - gc.heap_live : 0);
+    mm_read_footprint(&inuse, &used); /* O(1): this runs stop-the-world */
+    used += inuse > gc.heap_live ? inuse - gc.heap_live : 0;
     limit = gc.memlimit > (int64_t)used ? (uint64_t)gc.memlimit - used : 0;
     if (goal > limit) {
         goal = limit;

@@ -245,6 +245,9 @@ void mm_stack_free(void *base);
 
 /* The totals: small enough (about 140 bytes) for any stack. */
 void mm_read_stats(struct mm_stats *st);
+/* O(1), for the pacer: heap_inuse, and the bytes of stacks, span
+ * descriptors, page maps and mcentral (StackSys + MSpanSys + OtherSys). */
+void mm_read_footprint(uint64_t *heap_inuse, uint64_t *other);
 
 /* MemStats.BySize: objects of class cls allocated and freed, ever
  * (class 0: large objects).  Bytes per object: mm_class_size[cls]. */

@@ -46,6 +46,20 @@ void mm_read_stats(struct mm_stats *st)
     mm_unlock(irq);
 }
 
+void mm_read_footprint(uint64_t *heap_inuse, uint64_t *other)
+{
+    unsigned long irq = mm_lock();
+
+    *heap_inuse =
+        (uint64_t)(mheap.pages[MSPAN_SMALL] + mheap.pages[MSPAN_LARGE]) *
+        MM_PAGE_SIZE;
+    *other = (uint64_t)(mheap.pages[MSPAN_STACK] + mheap.desc_pages +
+                        mheap.map_pages) *
+                 MM_PAGE_SIZE +
+             sizeof(mcentral);
+    mm_unlock(irq);
+}
+
 void mm_read_class_stats(unsigned cls, uint64_t *mallocs, uint64_t *frees)
 {
     unsigned long irq = mm_lock();

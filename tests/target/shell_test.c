@@ -25,8 +25,24 @@
         needles_;                                                              \
     })
 
-/* Run one line through the dispatcher into test_capture; true if every needle was
- * printed and the result was want. */
+/* The dispatcher runs on a goroutine of the default stack size, as the
+ * shell does (the test's own frames are not the shell's to pay for). */
+static struct {
+    struct shell_out *o;
+    char *line;
+    int got;
+    struct tern_waitgroup wg;
+} job;
+
+static void exec_body(void *arg)
+{
+    (void)arg;
+    job.got = shell_exec(job.o, job.line);
+    tern_waitgroup_done(&job.wg);
+}
+
+/* Run one line through the dispatcher into test_capture; true if every
+ * needle was printed and the result was want. */
 static bool run(const char *text, int want, const char *const *needles)
 {
     char buf[SHELL_LINE_MAX + 1];
@@ -35,7 +51,17 @@ static bool run(const char *text, int want, const char *const *needles)
 
     tern_snprintf(buf, sizeof buf, "%s", text);
     capture_reset(&test_capture, needles);
-    got = shell_exec(&o, buf);
+    job.o = &o;
+    job.line = buf;
+    job.got = -1000;
+    tern_waitgroup_add(&job.wg, 1);
+    if (tern_go(exec_body, NULL) < 0) {
+        tern_waitgroup_done(&job.wg);
+        tern_printf("  `%s`: no memory for the goroutine\n", text);
+        return false;
+    }
+    tern_waitgroup_wait(&job.wg);
+    got = job.got;
     if (got != want || !capture_all_found(&test_capture) ||
         test_capture.nonprint != 0) {
         const char *miss = capture_missing(&test_capture);
