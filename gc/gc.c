@@ -148,10 +148,10 @@ void gc_init(void)
             gc.heap_lo = r->base;
         if (r->end > gc.heap_hi)
             gc.heap_hi = r->end;
+        gc.memlimit += (int64_t)(r->end - r->base); /* gaps excluded */
     }
     if (gc.heap_lo > gc.heap_hi)
         gc.heap_lo = gc.heap_hi = 0;
-    gc.memlimit = (int64_t)(gc.heap_hi - gc.heap_lo);
     gc_barrier_on = 0;
     mm_allocblack = 0;
     mm_sweep_hook = gc_sweep_span;
@@ -355,7 +355,8 @@ static void flush_mcache(void)
 
 static void pacer(void)
 {
-    uint64_t live = gc.heap_marked, heap = gc.heap_hi - gc.heap_lo;
+    uint64_t live = gc.heap_marked,
+             heap = (uint64_t)mheap.total_pages * MM_PAGE_SIZE;
     uint64_t goal, limit, used, inuse;
 
     if (gc.gogc < 0) {
@@ -571,7 +572,7 @@ static bool collect_for_mm(size_t size)
 
     if (busy || arch_in_isr() || cur == NULL || cur->system ||
         (gc.heap_live == 0 && gc.sweep_done) ||
-        size > (size_t)(gc.heap_hi - gc.heap_lo))
+        size > (size_t)mheap.total_pages * MM_PAGE_SIZE)
         return false;
     busy = true;
     tern_gc();
@@ -608,7 +609,12 @@ void gc_cycle_finish(void)
     uint64_t n = gc.numgc;
 
     while (gc.phase == GC_MARK && gc.numgc == n) {
-        if (gc_mark_work(1 << 20))
+        int64_t t0 = tern_nanotime();
+        bool did = gc_mark_work(1 << 20);
+
+        /* the caller's marking is GC CPU time (as an assist's) */
+        gc.assist_ns += tern_nanotime() - t0;
+        if (did)
             continue;
         if (gc_mark_done())
             mark_termination();
