@@ -12,6 +12,7 @@
 #ifndef TESTS_BENCH_BENCH_H
 #define TESTS_BENCH_BENCH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arch/arch.h"
@@ -52,6 +53,14 @@ void bench_report(const char *id, uint64_t v100, const char *unit,
         arch_irq_restore(s_);                                                  \
         (out) = bench_insns100(bench_delta(a_, b_));                           \
     } while (0)
+
+#if defined(BENCH_NEWLIB)
+/* newlib-nano's malloc and free over an arena (tests/bench/nano.c):
+ * bench_nano_reset starts them over an empty one of size bytes. */
+void bench_nano_reset(uint8_t *arena, size_t size);
+void *bench_nano_malloc(size_t n);
+void bench_nano_free(void *p);
+#endif
 
 void bench_alloc(void);
 void bench_switch(void);
