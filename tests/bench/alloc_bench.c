@@ -160,6 +160,7 @@ void bench_alloc(void)
     uint64_t t, tm, tf, n = 0, nm = 0, nf = 0;
     struct rnd_result rt, rn;
     struct mm_stats st;
+    uint8_t *arena = NULL;
     char id[32];
 
     if (scratch == NULL) {
@@ -176,7 +177,7 @@ void bench_alloc(void)
     {
         size_t size =
             st.heap_idle / 4 < (1u << 20) ? st.heap_idle / 4 : (1u << 20);
-        uint8_t *arena = tern_malloc(size);
+        arena = tern_malloc(size);
         tern_assert(arena != NULL);
         bench_nano_reset(arena, size);
     }
@@ -215,12 +216,20 @@ void bench_alloc(void)
                  rn.free_mean ? "newlib-nano" : NULL, rn.free_mean);
     bench_report("alloc.random.free_max", rt.free_max, "insns",
                  rn.free_max ? "newlib-nano" : NULL, rn.free_max);
+    (void)st;
+    tern_free(arena);
+    tern_free(scratch);
+}
 
-    /* Utilisation: both allocators on arenas of the same size, at two
-     * sizes (segregated size classes waste up to a span per class, which
-     * weighs more on a small arena).  Tern's heap is re-made over a block
-     * of its own each time, so this runs last: the blocks were all carved
-     * from the original heap first. */
+/* Utilisation: both allocators on arenas of the same size, at two sizes
+ * (segregated size classes waste up to a span per class, which weighs
+ * more on a small arena).  Tern's heap is re-made over a block of its own
+ * each time, so this runs last: the blocks were all carved from the
+ * original heap first. */
+void bench_alloc_util(void)
+{
+    struct mm_stats st;
+
     {
         static const size_t want[2] = {256 * 1024, 1024 * 1024};
         static const char *const ids[2] = {"alloc.util256k", "alloc.util"};
@@ -230,7 +239,13 @@ void bench_alloc(void)
         uint8_t *arena_t[2], *arena_n[2];
         uint64_t ut, un[2] = {0, 0};
 
-        tern_assert(live && sizes);
+        if (live == NULL || sizes == NULL) {
+            tern_printf("bench: alloc.util needs more heap than this board "
+                        "has\n");
+            tern_free(live);
+            tern_free(sizes);
+            return;
+        }
         mm_trim();
         mm_read_stats(&st);
         for (int k = 0; k < 2; k++) {

@@ -113,7 +113,8 @@ int main(void)
     bench_sched();
     bench_chan();
     bench_irq();
-    bench_alloc(); /* last: it re-makes the heap */
+    bench_alloc();
+    bench_alloc_util(); /* last: it re-makes the heap */
     bench_fini();
     return 0;
 }

@@ -63,6 +63,7 @@ void bench_nano_free(void *p);
 #endif
 
 void bench_alloc(void);
+void bench_alloc_util(void);
 void bench_switch(void);
 void bench_sched(void);
 void bench_chan(void);
