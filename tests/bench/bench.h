@@ -38,6 +38,13 @@ uint64_t bench_insns100(uint32_t d);
 /* The empty measurement's counts (bench_insns100(d + it): d unreduced). */
 uint32_t bench_overhead(void);
 
+/* Instructions x 100 in ns nanoseconds of virtual time (no overhead
+ * subtracted): for spans too long for bench_counts. */
+uint64_t bench_ns_insns100(int64_t ns);
+
+/* Virtual nanoseconds per instruction: 2^(the icount shift). */
+uint32_t bench_ns_per_insn(void);
+
 /* Print "BENCH id value unit [vs base value ratio r]"; values are
  * instructions x 100 (printed with two decimals); base may be NULL. */
 void bench_report(const char *id, uint64_t v100, const char *unit,
@@ -68,5 +75,6 @@ void bench_switch(void);
 void bench_sched(void);
 void bench_chan(void);
 void bench_irq(void);
+void bench_gc(void);
 
 #endif /* TESTS_BENCH_BENCH_H */
