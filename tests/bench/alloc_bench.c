@@ -2,12 +2,8 @@
  * tests/bench/alloc_bench.c - Tern's malloc/free against newlib-nano's,
  * in the same image, on the same workloads (../shared/BENCH.md).
  *
- * The baseline is newlib-nano's own allocator: the Makefile extracts its
- * two members from the toolchain's libc_nano.a and renames their symbols
- * (nano_malloc_r, nano_free_r, nano_sbrk_r, ...), so both allocators live
- * in one image.  newlib gets a private arena carved from Tern's heap,
- * served by nano_sbrk_r below; its lock hooks are empty, as in a
- * single-threaded newlib program.
+ * The baseline is newlib-nano's own allocator (tests/bench/nano.c), over
+ * a private arena carved from Tern's heap.
  *
  *   alloc.pair16      malloc(16) + free, steady state (the cache-hit path)
  *   alloc.holesN      malloc(200) + free with N 100-byte holes in the heap
@@ -25,65 +21,6 @@
 #include "tests/bench/bench.h"
 #include "tests/harness/test.h"
 #include "tern.h"
-
-#if defined(BENCH_NEWLIB)
-void *nano_malloc_r(void *reent, size_t size);
-void nano_free_r(void *reent, void *p);
-void *nano_sbrk_r(void *reent, ptrdiff_t incr);
-void nano_malloc_lock(void *reent);
-void nano_malloc_unlock(void *reent);
-extern void *nano_malloc_free_list;
-extern void *nano_malloc_sbrk_start;
-
-static struct {
-    uint8_t *arena;
-    size_t size, used;
-} nb;
-
-void *nano_sbrk_r(void *reent, ptrdiff_t incr)
-{
-    void *p = nb.arena + nb.used;
-
-    (void)reent;
-    if (incr < 0 || (size_t)incr > nb.size - nb.used)
-        return (void *)-1;
-    nb.used += (size_t)incr;
-    return p;
-}
-
-void nano_malloc_lock(void *reent)
-{
-    (void)reent;
-}
-
-void nano_malloc_unlock(void *reent)
-{
-    (void)reent;
-}
-
-/* Start newlib over an empty arena of `size` bytes at `arena`. */
-static void nano_reset(uint8_t *arena, size_t size)
-{
-    nb.arena = arena;
-    nb.size = size;
-    nb.used = 0;
-    nano_malloc_free_list = NULL;
-    nano_malloc_sbrk_start = NULL;
-}
-
-/* newlib's reentrancy structure (sys/reent.h, through string.h): where
- * its malloc sets errno. */
-
-static void *nmalloc(size_t n)
-{
-    return nano_malloc_r(_impure_ptr, n);
-}
-
-static void nfree(void *p)
-{
-    nano_free_r(_impure_ptr, p);
-}
-#endif
 
 static void *tmalloc(size_t n)
 {
@@ -103,7 +40,8 @@ struct allocator {
 
 static const struct allocator tern = {"tern", tmalloc, tfree};
 #if defined(BENCH_NEWLIB)
-static const struct allocator nano = {"newlib-nano", nmalloc, nfree};
+static const struct allocator nano = {"newlib-nano", bench_nano_malloc,
+                                      bench_nano_free};
 #endif
 
 /* Mean instructions x 100 of malloc(size)+free, steady state. */
@@ -222,6 +160,7 @@ void bench_alloc(void)
     uint64_t t, tm, tf, n = 0, nm = 0, nf = 0;
     struct rnd_result rt, rn;
     struct mm_stats st;
+    uint8_t *arena = NULL;
     char id[32];
 
     if (scratch == NULL) {
@@ -238,9 +177,9 @@ void bench_alloc(void)
     {
         size_t size =
             st.heap_idle / 4 < (1u << 20) ? st.heap_idle / 4 : (1u << 20);
-        uint8_t *arena = tern_malloc(size);
+        arena = tern_malloc(size);
         tern_assert(arena != NULL);
-        nano_reset(arena, size);
+        bench_nano_reset(arena, size);
     }
 #endif
 
@@ -277,12 +216,20 @@ void bench_alloc(void)
                  rn.free_mean ? "newlib-nano" : NULL, rn.free_mean);
     bench_report("alloc.random.free_max", rt.free_max, "insns",
                  rn.free_max ? "newlib-nano" : NULL, rn.free_max);
+    (void)st;
+    tern_free(arena);
+    tern_free(scratch);
+}
 
-    /* Utilisation: both allocators on arenas of the same size, at two
-     * sizes (segregated size classes waste up to a span per class, which
-     * weighs more on a small arena).  Tern's heap is re-made over a block
-     * of its own each time, so this runs last: the blocks were all carved
-     * from the original heap first. */
+/* Utilisation: both allocators on arenas of the same size, at two sizes
+ * (segregated size classes waste up to a span per class, which weighs
+ * more on a small arena).  Tern's heap is re-made over a block of its own
+ * each time, so this runs last: the blocks were all carved from the
+ * original heap first. */
+void bench_alloc_util(void)
+{
+    struct mm_stats st;
+
     {
         static const size_t want[2] = {256 * 1024, 1024 * 1024};
         static const char *const ids[2] = {"alloc.util256k", "alloc.util"};
@@ -292,7 +239,13 @@ void bench_alloc(void)
         uint8_t *arena_t[2], *arena_n[2];
         uint64_t ut, un[2] = {0, 0};
 
-        tern_assert(live && sizes);
+        if (live == NULL || sizes == NULL) {
+            tern_printf("bench: alloc.util needs more heap than this board "
+                        "has\n");
+            tern_free(live);
+            tern_free(sizes);
+            return;
+        }
         mm_trim();
         mm_read_stats(&st);
         for (int k = 0; k < 2; k++) {
@@ -303,7 +256,7 @@ void bench_alloc(void)
         }
 #if defined(BENCH_NEWLIB)
         for (int k = 0; k < 2; k++) {
-            nano_reset(arena_n[k], size[k]);
+            bench_nano_reset(arena_n[k], size[k]);
             un[k] = util(&nano, live, sizes, (int)cap);
         }
 #endif

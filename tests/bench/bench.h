@@ -12,6 +12,7 @@
 #ifndef TESTS_BENCH_BENCH_H
 #define TESTS_BENCH_BENCH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arch/arch.h"
@@ -37,6 +38,13 @@ uint64_t bench_insns100(uint32_t d);
 /* The empty measurement's counts (bench_insns100(d + it): d unreduced). */
 uint32_t bench_overhead(void);
 
+/* Instructions x 100 in ns nanoseconds of virtual time (no overhead
+ * subtracted): for spans too long for bench_counts. */
+uint64_t bench_ns_insns100(int64_t ns);
+
+/* Virtual nanoseconds per instruction: 2^(the icount shift). */
+uint32_t bench_ns_per_insn(void);
+
 /* Print "BENCH id value unit [vs base value ratio r]"; values are
  * instructions x 100 (printed with two decimals); base may be NULL. */
 void bench_report(const char *id, uint64_t v100, const char *unit,
@@ -53,10 +61,20 @@ void bench_report(const char *id, uint64_t v100, const char *unit,
         (out) = bench_insns100(bench_delta(a_, b_));                           \
     } while (0)
 
+#if defined(BENCH_NEWLIB)
+/* newlib-nano's malloc and free over an arena (tests/bench/nano.c):
+ * bench_nano_reset starts them over an empty one of size bytes. */
+void bench_nano_reset(uint8_t *arena, size_t size);
+void *bench_nano_malloc(size_t n);
+void bench_nano_free(void *p);
+#endif
+
 void bench_alloc(void);
+void bench_alloc_util(void);
 void bench_switch(void);
 void bench_sched(void);
 void bench_chan(void);
 void bench_irq(void);
+void bench_gc(void);
 
 #endif /* TESTS_BENCH_BENCH_H */
