@@ -83,9 +83,17 @@ static struct mspan *grow(unsigned sc)
     s->freeindex = 0;
     s->freelist = NULL;
     s->types = NULL;
-    if (s->kind == MM_KIND_SCAN)
-        s->nelems = (uint16_t)scan_nelems(s->npages * MM_PAGE_SIZE, s->elemsize,
-                                          s->nelems);
+    if (s->kind == MM_KIND_SCAN) {
+        /* one object that fills its span leaves no room for its type
+         * slot: that one is kept in the descriptor, as a large object's */
+        uint32_t k =
+            scan_nelems(s->npages * MM_PAGE_SIZE, s->elemsize, s->nelems);
+        s->nelems = (uint16_t)(k > 0 ? k : 1);
+        if (k == 0) {
+            s->type1 = NULL;
+            s->types = &s->type1;
+        }
+    }
     end = s->base + (uintptr_t)s->npages * MM_PAGE_SIZE;
     if (s->nelems <= 32) {
         s->allocbits = &s->inline_bits[0];
@@ -99,7 +107,7 @@ static struct mspan *grow(unsigned sc)
     }
     memset(s->allocbits, 0, words * sizeof(uint32_t));
     memset(s->markbits, 0, words * sizeof(uint32_t));
-    if (s->kind == MM_KIND_SCAN) {
+    if (s->kind == MM_KIND_SCAN && s->types == NULL) {
         end -= (uintptr_t)s->nelems * sizeof(*s->types);
         s->types = (const struct tern_type **)end;
         memset(s->types, 0, (size_t)s->nelems * sizeof(*s->types));

@@ -107,11 +107,13 @@ static const char *verify_small(const struct mspan *s)
         return "small span element size is not its class size";
     if ((s->kind == MM_KIND_SCAN) != (s->types != NULL))
         return "scan span without type slots, or another with them";
-    if (s->types != NULL &&
+    if (s->types != NULL && s->types != &s->type1 &&
         ((uintptr_t)s->types < s->base + (uintptr_t)s->nelems * s->elemsize ||
          (uintptr_t)(s->types + s->nelems) >
              s->base + (uintptr_t)s->npages * MM_PAGE_SIZE))
         return "type slots overlap the objects or leave the span";
+    if (s->types == &s->type1 && s->nelems != 1)
+        return "a descriptor's type slot for more than one object";
     for (uint32_t i = 0; i < s->nelems; i++)
         if (mm_bit(s->allocbits, i)) {
             set++;

@@ -181,6 +181,45 @@ TEST_DEATH(gc, checkmark_catches_a_skipped_barrier,
     test_fail(__FILE__, __LINE__, "the checkmark saw nothing");
 }
 
+/* Typed objects of every small size class, the ones that fill their span
+ * exactly included (their type lives in the span descriptor): allocated,
+ * their pointers followed, freed. */
+static void **keep1[1];
+
+/* An array of class c's size whose last slot points to a 24-byte blob,
+ * in keep1[0]. */
+static __attribute__((noinline)) void keep_class(unsigned c)
+{
+    size_t n = mm_class_size[c] / sizeof(void *);
+    void **a = tern_alloc_array(&tern_type_ptr, n);
+
+    tern_store(&a[n - 1], tern_alloc_noscan(24)); /* the last slot */
+    memset(a[n - 1], 0x3c, 24);
+    tern_store(&keep1[0], a);
+}
+
+TEST(gc, typed_objects_of_every_class)
+{
+    uint64_t base;
+
+    fresh_gc_heap();
+    tern_gc_add_root(keep1, sizeof keep1);
+    base = heap_alloc();
+    for (unsigned c = 1; c < MM_NUM_CLASSES; c++) {
+        size_t n = mm_class_size[c] / sizeof(void *);
+        keep_class(c);
+        scrub();
+        tern_gc();
+        EXPECT_EQ(((uint8_t *)keep1[0][n - 1])[23], 0x3c);
+        tern_store(&keep1[0], NULL);
+    }
+    scrub();
+    tern_gc();
+    EXPECT_TRUE(gc_verify() == NULL);
+    EXPECT_EQ(heap_alloc(), base);
+    tern_gc_remove_root(keep1);
+}
+
 /* --- finalizers and pools --- */
 
 struct fobj {
