@@ -428,18 +428,29 @@ static __attribute__((no_sanitize_address)) uint32_t scan_stack(struct g *gp)
     return work + (uint32_t)sizeof gp->ctx;
 }
 
-/* The next goroutine to scan, taken off the walk; NULL at the end. */
+/* The next goroutine to scan, taken off the walk; NULL at the end.  The
+ * walk lets interrupts in every 16 Gs it passes over, so the masked
+ * sections stay bounded however many goroutines (dead ones included)
+ * there are. */
 static struct g *next_g(void)
 {
     unsigned long irq = arch_irq_save();
+    uint32_t passed = 0;
     struct g *gp;
 
-    if (gc.root_allg_gen != sched.allg_gen) {
-        /* reclaim_dead unlinked Gs: walk again, the scanned ones skip */
-        gc.root_allg_gen = sched.allg_gen;
-        gc.root_g = sched.allg;
-    }
-    while ((gp = gc.root_g) != NULL) {
+    for (;; passed++) {
+        if (passed % 16 == 15) {
+            arch_irq_restore(irq);
+            irq = arch_irq_save();
+        }
+        if (gc.root_allg_gen != sched.allg_gen) {
+            /* reclaim_dead unlinked Gs: walk again, the scanned ones
+             * skip */
+            gc.root_allg_gen = sched.allg_gen;
+            gc.root_g = sched.allg;
+        }
+        if ((gp = gc.root_g) == NULL)
+            break;
         gc.root_g = gp->alllink;
         if (gp->gcscan == (uint8_t)gc_cycle)
             continue;
