@@ -131,7 +131,8 @@ void gc_fin_start(void)
     }
     starting = true; /* (the stack's allocation may collect) */
     arch_irq_restore(irq);
-    gp = sched_go_system(fin_fn, NULL, TERN_GC_STACKSIZE);
+    /* (system 2: it runs finalizers, so its stack is a root) */
+    gp = sched_go_system(fin_fn, NULL, TERN_GC_STACKSIZE, 2);
     irq = arch_irq_save();
     if (fin.g == NULL)
         fin.g = gp; /* NULL if memory was short: the next cycle retries */

@@ -284,9 +284,9 @@ static void start_workers(void)
         return;
     started = true;
     if (worker.g == NULL)
-        worker.g = sched_go_system(worker_fn, NULL, TERN_GC_STACKSIZE);
+        worker.g = sched_go_system(worker_fn, NULL, TERN_GC_STACKSIZE, 1);
     if (sweeper.g == NULL)
-        sweeper.g = sched_go_system(sweeper_fn, NULL, TERN_GC_STACKSIZE);
+        sweeper.g = sched_go_system(sweeper_fn, NULL, TERN_GC_STACKSIZE, 1);
     /* Without memory for them the cycle runs on: tern_gc and the assists
      * drive marking; the next cycle tries again. */
     if (worker.g == NULL || sweeper.g == NULL)

@@ -218,13 +218,22 @@ __attribute__((no_sanitize_address)) void gc_scan_conservative(const void *lo,
     }
 }
 
-/* Scan the object at base (grey -> black).  Returns bytes scanned. */
-static uint32_t scan_object(uintptr_t base)
+/* Bytes of one object scanned per work unit: a big object (a large
+ * array) is scanned a piece at a time, the rest queued as a continuation
+ * (its address | 1 on the grey stack), so that no assist or worker turn
+ * holds the CPU for a whole object however big. */
+#define SCAN_PIECE 1024
+
+/* Scan the object at base (grey -> black) from byte `from`, at most
+ * about SCAN_PIECE bytes (whole elements of its type).  Returns bytes
+ * scanned; *rest is the offset to go on from, 0 when done. */
+static uint32_t scan_piece(uintptr_t base, size_t from, size_t *rest)
 {
     struct mspan *s = mheap_span_at(base);
     const struct tern_type *t;
-    size_t size;
+    size_t size, end;
 
+    *rest = 0;
     if (s == NULL)
         return 0;
     if (s->state == MSPAN_LARGE) {
@@ -234,11 +243,19 @@ static uint32_t scan_object(uintptr_t base)
         size = s->elemsize;
         t = mm_object_type(s, mm_object_index(s, base));
     }
-    if (t == NULL) {
-        gc_scan_conservative((void *)base, (void *)(base + size));
-        return (uint32_t)size;
+    end = size - from > SCAN_PIECE ? from + SCAN_PIECE : size;
+    if (t != NULL && end < size) { /* whole elements */
+        end = (end + t->size - 1) / t->size * t->size;
+        if (end > size)
+            end = size;
     }
-    for (size_t e = 0; e + t->size <= size; e += t->size) {
+    if (end < size)
+        *rest = end;
+    if (t == NULL) {
+        gc_scan_conservative((void *)(base + from), (void *)(base + end));
+        return (uint32_t)(end - from);
+    }
+    for (size_t e = from; e + t->size <= end; e += t->size) {
         const uintptr_t *w = (const uintptr_t *)(base + e);
         size_t nw = t->size / sizeof(uintptr_t);
 
@@ -256,7 +273,53 @@ static uint32_t scan_object(uintptr_t base)
             }
         }
     }
-    return (uint32_t)size;
+    return (uint32_t)(end - from);
+}
+
+/* The whole object (a rescan, a finalizable object's fields). */
+static uint32_t scan_object(uintptr_t base)
+{
+    uint32_t n = 0;
+    size_t off = 0;
+
+    do
+        n += scan_piece(base, off, &off);
+    while (off != 0);
+    return n;
+}
+
+/* Scan a grey-stack entry: an object, or a continuation (address | 1)
+ * of one; queue what is left of it.  Returns bytes scanned. */
+static uint32_t scan_entry(uintptr_t e)
+{
+    uintptr_t base = e, addr = e & ~(uintptr_t)1;
+    size_t rest;
+    uint32_t n;
+
+    if (e & 1) {
+        struct mspan *s = mheap_span_at(addr);
+        base =
+            s->state == MSPAN_LARGE
+                ? s->base
+                : s->base + (uintptr_t)mm_object_index(s, addr) * s->elemsize;
+    }
+    n = scan_piece(base, addr - base, &rest);
+    if (rest != 0) {
+        unsigned long irq = arch_irq_save();
+        if (gc.sp < gc.cap) {
+            gc.stk[gc.sp++] = (base + rest) | 1;
+        } else { /* no room: the span is rescanned, objects whole */
+            struct mspan *s = mheap_span_at(base);
+            gc.overflows++;
+            if (!(s->gcflags & MSPAN_GC_OVERFLOW)) {
+                s->gcflags |= MSPAN_GC_OVERFLOW;
+                s->gcnext = gc.ovf;
+                gc.ovf = s;
+            }
+        }
+        arch_irq_restore(irq);
+    }
+    return n;
 }
 
 uint32_t gc_scan_fields(uintptr_t base)
@@ -454,7 +517,10 @@ static struct g *next_g(void)
         gc.root_g = gp->alllink;
         if (gp->gcscan == (uint8_t)gc_cycle)
             continue;
-        if (gp->state == G_DEAD || gp->state == G_IDLE) {
+        if (gp->state == G_DEAD || gp->state == G_IDLE || gp->system == 1) {
+            /* (the GC's worker and sweeper hold no roots: only objects
+             * already shaded, or spans; scanning them would keep the
+             * last object they touched alive a cycle longer) */
             gp->gcscan = (uint8_t)gc_cycle;
             continue;
         }
@@ -599,7 +665,7 @@ bool gc_mark_work(int64_t budget)
             uintptr_t base = gc.stk[--gc.sp];
             gc.busy++;
             arch_irq_restore(irq);
-            n = scan_object(base);
+            n = scan_entry(base);
         } else if (gc.ovf != NULL) {
             struct mspan *s = gc.ovf;
             gc.ovf = s->gcnext;

@@ -330,7 +330,10 @@ static struct g *galloc(size_t size)
     return gp;
 }
 
-int tern_go_stack(void (*fn)(void *), void *arg, size_t stack)
+/* Start fn(arg) on a new G with stack bytes; system as struct g's; *id
+ * its id (taken before it can run, exit and be reused). */
+static struct g *go(void (*fn)(void *), void *arg, size_t stack, uint8_t system,
+                    uint32_t *id)
 {
     size_t size = (stack + 7) & ~(size_t)7;
     struct g *gp;
@@ -340,13 +343,13 @@ int tern_go_stack(void (*fn)(void *), void *arg, size_t stack)
         size = 256;
     gp = galloc(size);
     if (gp == NULL)
-        return -1;
+        return NULL;
     gp->fn = fn;
     gp->arg = arg;
     gp->switches = 0;
     gp->preempts = 0;
     gp->cpu_ns = 0;
-    gp->system = 0;
+    gp->system = system;
     arch_context_init(&gp->ctx, gp->stack, gp->stacksize, goentry, gp);
     irq = arch_irq_save();
     /* Born scanned: its stack holds only arg, which the GC shades here if
@@ -357,26 +360,27 @@ int tern_go_stack(void (*fn)(void *), void *arg, size_t stack)
     gp->id = ++sched.nextid;
     gp->parent = m0.curg ? m0.curg->id : 0;
     canary_paint(gp);
-    sched.ngoroutines++;
+    if (!system)
+        sched.ngoroutines++;
+    *id = gp->id;
     sched_ready(gp, true);
     arch_irq_restore(irq);
-    return (int)gp->id;
+    return gp;
 }
 
-struct g *sched_go_system(void (*fn)(void *), void *arg, size_t stack)
+int tern_go_stack(void (*fn)(void *), void *arg, size_t stack)
 {
-    int id = tern_go_stack(fn, arg, stack);
-    unsigned long irq = arch_irq_save();
-    struct g *gp;
+    uint32_t id;
 
-    for (gp = sched.allg; id > 0 && gp != NULL; gp = gp->alllink)
-        if (gp->id == (uint32_t)id && gp->state != G_DEAD) {
-            gp->system = 1;
-            sched.ngoroutines--;
-            break;
-        }
-    arch_irq_restore(irq);
-    return id > 0 ? gp : NULL;
+    return go(fn, arg, stack, 0, &id) != NULL ? (int)id : -1;
+}
+
+struct g *sched_go_system(void (*fn)(void *), void *arg, size_t stack,
+                          uint8_t system)
+{
+    uint32_t id;
+
+    return go(fn, arg, stack, system, &id);
 }
 
 int tern_go(void (*fn)(void *), void *arg)

@@ -65,10 +65,11 @@ struct g {
     void *arg;
     uint32_t parent; /* id of the goroutine that spawned it */
     /* interrupts masked: */
-    uint8_t state;       /* enum g_state */
-    uint8_t waitreason;  /* enum g_waitreason, when G_WAITING */
-    uint8_t system;      /* a runtime goroutine: not in NumGoroutine */
-    uint8_t gcscan;      /* = (uint8_t)gc_cycle once its stack is scanned */
+    uint8_t state;      /* enum g_state */
+    uint8_t waitreason; /* enum g_waitreason, when G_WAITING */
+    uint8_t system;     /* a runtime goroutine, not in NumGoroutine: 1, the GC's
+                       own (its stack is no root), 2 running user code */
+    uint8_t gcscan;     /* = (uint8_t)gc_cycle once its stack is scanned */
     struct g *schedlink; /* global run queue or free list */
     struct g *alllink;   /* every G ever made (they are recycled) */
     void *waitobj;       /* a select's record, while in WAIT_SELECT */
@@ -153,8 +154,10 @@ bool sched_others_runnable(void);
 
 /* Start a runtime goroutine (the GC's workers): like tern_go_stack, but
  * not counted by tern_numgoroutine nor by the deadlock check, as Go's
- * system goroutines.  Returns it, or NULL if memory is short. */
-struct g *sched_go_system(void (*fn)(void *), void *arg, size_t stack);
+ * system goroutines; `system` is struct g's (1 or 2).  Returns it, or
+ * NULL if memory is short. */
+struct g *sched_go_system(void (*fn)(void *), void *arg, size_t stack,
+                          uint8_t system);
 
 /* The tick: wake sleepers, account the time slice.  Interrupt context. */
 void sched_tick(void);
