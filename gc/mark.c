@@ -12,6 +12,12 @@
  * objects (a constant of the size-class table): marking stays O(live),
  * however small the stack, and never rescans the heap.
  *
+ * A work unit scans at most SCAN_PIECE bytes of an object: the rest of a
+ * big one goes back on the stack as a continuation (its next address,
+ * tagged with bit 0), so an assist or a worker turn is bounded however
+ * big the array.  A continuation that finds the stack full overflows
+ * its span like an object does (the rescan then takes the object whole).
+ *
  * Concurrency (one core, preemptive): every change to mark bits, the grey
  * stack, the overflow list and `busy` happens with interrupts masked, one
  * object's shade at a time.  Scanning reads object memory unmasked: a
