@@ -90,6 +90,7 @@
 #include <string.h>
 
 #include "kernel/panic.h"
+#include "mm/fastpath.h"
 #include "mm/mcentral.h"
 #include "mm/mheap.h"
 #include "mm/mm_internal.h"
@@ -520,7 +521,7 @@ static void *gc_alloc(size_t size, unsigned kind, const struct tern_type *t,
             gc.sweep_owed -= 1u << 16;
     }
     for (int attempt = 0;; attempt++) {
-        p = t != NULL ? mm_alloc_typed(t, n) : mm_alloc(size, kind, MM_ZERO);
+        p = mm_alloc_inline_t(size, kind, MM_ZERO, t); /* type: same lock */
         if (p != NULL || attempt == 1)
             break;
         if (t != NULL && n != 0 && t->size > SIZE_MAX / n)

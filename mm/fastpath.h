@@ -16,8 +16,14 @@
 /* Everything but an object on the cached span's free list. */
 void *mm_alloc_slow(size_t size, unsigned kind, unsigned flags);
 
+/* Record t as the type of the scan object p (from the slow path).  O(1). */
+void mm_set_type(void *p, const struct tern_type *t);
+
+/* mm_alloc_inline with the type of a scan object recorded in the same
+ * masked section (t NULL: untyped, scanned conservatively). */
 static inline __attribute__((always_inline)) void *
-mm_alloc_inline(size_t size, unsigned kind, unsigned flags)
+mm_alloc_inline_t(size_t size, unsigned kind, unsigned flags,
+                  const struct tern_type *t)
 {
     unsigned cls, sc;
     unsigned long irq;
@@ -26,15 +32,22 @@ mm_alloc_inline(size_t size, unsigned kind, unsigned flags)
     uint32_t i;
 
     if (size - 1 >= MM_MAX_SMALL ||
-        (kind == MM_KIND_NOSCAN && size < MM_TINY_SIZE))
-        return mm_alloc_slow(size, kind, flags);
+        (kind == MM_KIND_NOSCAN && size < MM_TINY_SIZE)) {
+        p = mm_alloc_slow(size, kind, flags);
+        if (p != NULL && t != NULL)
+            mm_set_type(p, t);
+        return p;
+    }
     cls = mm_size_class(size);
     sc = MM_SPANCLASS(cls, kind);
     irq = mm_lock();
     s = mcache0.alloc[sc];
     if (s == NULL || (p = s->freelist) == NULL) {
         mm_unlock(irq);
-        return mm_alloc_slow(size, kind, flags);
+        p = mm_alloc_slow(size, kind, flags);
+        if (p != NULL && t != NULL)
+            mm_set_type(p, t);
+        return p;
     }
     s->freelist = *(void **)p;
     i = mm_object_index(s, (uintptr_t)p);
@@ -43,12 +56,18 @@ mm_alloc_inline(size_t size, unsigned kind, unsigned flags)
         s->markbits[i / 32] |= 1u << (i % 32);
     s->nalloc++;
     if (kind == MM_KIND_SCAN)
-        s->types[i] = NULL;
+        s->types[i] = t;
     mmc.class_mallocs[cls]++;
     mm_unlock(irq);
     if (flags & MM_ZERO)
         memset(p, 0, mm_class_size[cls]);
     return p;
+}
+
+static inline __attribute__((always_inline)) void *
+mm_alloc_inline(size_t size, unsigned kind, unsigned flags)
+{
+    return mm_alloc_inline_t(size, kind, flags, NULL);
 }
 
 /* Every free the inline path does not finish: large objects, objects in

@@ -363,20 +363,25 @@ _Noreturn static void out_of_memory(size_t size)
     fatal_end();
 }
 
+void mm_set_type(void *p, const struct tern_type *t)
+{
+    unsigned long irq = mm_lock();
+    struct mspan *s = mheap_span_at((uintptr_t)p);
+
+    s->types[s->state == MSPAN_LARGE ? 0 : mm_object_index(s, (uintptr_t)p)] =
+        t;
+    mm_unlock(irq);
+}
+
 void *mm_alloc_typed(const struct tern_type *t, size_t count)
 {
-    struct mspan *s;
     void *p;
 
     if (count != 0 && t->size > SIZE_MAX / count)
         return NULL;
     p = mm_alloc(t->size * count, MM_KIND_SCAN, MM_ZERO);
-    if (p != NULL) {
-        unsigned long irq = mm_lock();
-        s = mheap_span_at((uintptr_t)p);
-        s->types[mm_object_index(s, (uintptr_t)p)] = t;
-        mm_unlock(irq);
-    }
+    if (p != NULL)
+        mm_set_type(p, t);
     return p;
 }
 
