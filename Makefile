@@ -86,7 +86,7 @@ RUNTIME_SRCS := $(ARCH_SRCS) $(BOARD_DIR)/board.c $(BOARD_SRCS) $(KERNEL_SRCS) \
 	$(MM_SRCS) mm/init.c mm/libc.c $(SCHED_SRCS)
 APP_SRCS := examples/demo/main.c
 TEST_SRCS := tests/harness/harness.c tests/common/mm_model.c tests/common/capture.c \
-	tests/common/gc_mutator.c \
+	tests/common/gc_mutator.c tests/common/gc_fin.c \
 	$(sort $(wildcard tests/target/*.c))
 
 obj = $(patsubst %,$(B)/obj/%.o,$(basename $(1)))
@@ -174,7 +174,7 @@ HOST_SRCS := kernel/fmt.c kernel/console.c kernel/panic.c kernel/segments.c \
 	kernel/canary.c kernel/shell.c kernel/shell_line.c kernel/shell_cmds.c \
 	kernel/shell_gc.c kernel/time.c arch/host/arch.c tests/harness/harness.c \
 	$(MM_SRCS) $(SCHED_SRCS) tests/common/mm_model.c tests/common/capture.c \
-	tests/common/gc_mutator.c \
+	tests/common/gc_mutator.c tests/common/gc_fin.c \
 	$(sort $(wildcard tests/host/*.c))
 HOST_OBJS := $(patsubst %,$(HOST_B)/obj/%.o,$(basename $(HOST_SRCS)))
 

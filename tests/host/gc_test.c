@@ -9,6 +9,7 @@
 
 #include "gc/gc.h"
 #include "mm/mm.h"
+#include "tests/common/gc_fin.h"
 #include "tests/common/gc_mutator.h"
 #include "tests/harness/test.h"
 
@@ -248,22 +249,14 @@ TEST(gc, typed_objects_of_every_class)
 
 /* --- finalizers and pools --- */
 
-struct fobj {
-    struct fobj *ref;
-    uint32_t magic;
-};
-TERN_TYPE(fobj_type, struct fobj, ref);
-
 static uint32_t fin_ran, fin_bad;
 static struct fobj *fin_saved[1]; /* a root a finalizer may store into */
 
 /* A finalizer that checks its object and what it points to are intact. */
 static void fin_check(void *p)
 {
-    struct fobj *o = p;
-
     fin_ran++;
-    if (o->magic != 0xf1a1 || o->ref == NULL || o->ref->magic != 0xbeef)
+    if (!fobj_intact(p))
         fin_bad++;
 }
 
@@ -273,17 +266,9 @@ static void fin_resurrect(void *p)
     tern_store(&fin_saved[0], p);
 }
 
-static __attribute__((noinline)) void make_finalizable(int n,
-                                                       void (*fn)(void *))
+static void make_finalizable(int n, void (*fn)(void *))
 {
-    for (int i = 0; i < n; i++) {
-        struct fobj *o = tern_new(fobj_type);
-        o->magic = 0xf1a1;
-        tern_store(&o->ref, tern_new(fobj_type));
-        o->ref->magic = 0xbeef;
-        if (tern_set_finalizer(o, fn) != 0)
-            fin_bad++;
-    }
+    fin_bad += (uint32_t)fobj_make_finalizable(n, fn);
 }
 
 /* Unreachable finalizable objects are kept, with what they point to,
@@ -338,8 +323,7 @@ TEST(gc, resurrected_object_finalized_at_most_once)
     ASSERT_TRUE(fin_saved[0] != NULL);
     tern_gc();
     tern_gc();
-    EXPECT_EQ(fin_saved[0]->magic, 0xf1a1); /* alive, intact */
-    EXPECT_EQ(fin_saved[0]->ref->magic, 0xbeef);
+    EXPECT_TRUE(fobj_intact(fin_saved[0])); /* alive, intact */
     EXPECT_EQ(gc_fin_run(), 0);
     EXPECT_EQ(fin_ran, 1);
     tern_store(&fin_saved[0], NULL);
@@ -352,12 +336,7 @@ TEST(gc, resurrected_object_finalized_at_most_once)
 
 static __attribute__((noinline)) void *make_one(void)
 {
-    struct fobj *o = tern_new(fobj_type);
-
-    o->magic = 0xf1a1;
-    tern_store(&o->ref, tern_new(fobj_type));
-    o->ref->magic = 0xbeef;
-    return o;
+    return fobj_make();
 }
 
 /* Removing a finalizer (fn NULL) cancels it; a finalizer set during
