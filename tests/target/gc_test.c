@@ -604,6 +604,33 @@ TEST_DEATH(gc, allocation_in_an_interrupt_is_fatal,
     arch_soft_irq();
 }
 
+static void pool_in_isr(void)
+{
+    (void)tern_pool_get(&buf_pool);
+}
+
+TEST_DEATH(gc, pool_in_an_interrupt_is_fatal,
+           "tern_pool in an interrupt handler")
+{
+    arch_soft_irq_set(pool_in_isr);
+    arch_soft_irq();
+}
+
+static void *isr_obj;
+
+static void finalizer_in_isr(void)
+{
+    tern_set_finalizer(isr_obj, fin_warm);
+}
+
+TEST_DEATH(gc, set_finalizer_in_an_interrupt_is_fatal,
+           "tern_set_finalizer in an interrupt handler")
+{
+    isr_obj = tern_alloc_noscan(32);
+    arch_soft_irq_set(finalizer_in_isr);
+    arch_soft_irq();
+}
+
 static void **hoard; /* a global chain of live blocks */
 
 TEST_DEATH(gc, live_heap_exhausted_is_out_of_memory,
