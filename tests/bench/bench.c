@@ -6,6 +6,7 @@
 #include "tests/bench/bench.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 #include "kernel/time.h"
 #include "tern.h"
@@ -25,6 +26,31 @@ static unsigned parse_shift(const char *c)
             c[4] == 'n' && c[5] == 't' && c[6] == '=')
             return (unsigned)(c[7] - '0');
     return 0;
+}
+
+/* "only=a+b" on the command line: run only the groups named (a quick
+ * look at one subsystem while working on it); none: every group.  Not
+ * commas: QEMU's option syntax takes them. */
+static bool want(const char *group)
+{
+    const char *c = arch_cmdline(), *o = NULL;
+    size_t n = strlen(group);
+
+    for (; *c != '\0'; c++)
+        if (strncmp(c, "only=", 5) == 0)
+            o = c + 5;
+    if (o == NULL)
+        return true;
+    for (c = o; *c != '\0' && *c != ' ';) {
+        if (strncmp(c, group, n) == 0 &&
+            (c[n] == '+' || c[n] == ' ' || c[n] == '\0'))
+            return true;
+        while (*c != '\0' && *c != ' ' && *c != '+')
+            c++;
+        if (*c == '+')
+            c++;
+    }
+    return false;
 }
 
 uint32_t bench_delta(uint32_t a, uint32_t b)
@@ -119,11 +145,16 @@ int main(void)
     bool fine = bench_init() == 0;
 
     if (fine) {
-        bench_switch();
-        bench_sched();
-        bench_chan();
-        bench_irq();
-        bench_alloc();
+        if (want("switch"))
+            bench_switch();
+        if (want("sched"))
+            bench_sched();
+        if (want("chan"))
+            bench_chan();
+        if (want("irq"))
+            bench_irq();
+        if (want("alloc"))
+            bench_alloc();
     } else {
         tern_printf("bench: this board's timer is too coarse at this icount "
                     "shift for per-operation figures; only the collector's "
@@ -132,8 +163,9 @@ int main(void)
     /* After the allocator's per-operation figures (a collector's heap
      * left behind would shift them), before alloc.util (it re-makes the
      * heap the collector works on). */
-    bench_gc();
-    if (fine)
+    if (want("gc"))
+        bench_gc();
+    if (fine && want("util"))
         bench_alloc_util(); /* last: it re-makes the heap */
     bench_fini();
     return 0;
