@@ -246,6 +246,10 @@ _Noreturn void arch_thread_start(struct arch_context *c, void *stack,
  * context only; the interrupt mask is not part of a context (a caller
  * that masks interrupts across a switch finds them as the resumed code
  * left them).  The cheapest switch the core allows: no exception.
+ * *from is a context arch_context_init or arch_thread_start built, or a
+ * zeroed one (a caller's first switch away from a stack nobody built a
+ * context for): the stack check is part of building, not of switching,
+ * and a zeroed context resumes with no check of its own.
  */
 void arch_context_switch(struct arch_context *from, struct arch_context *to);
 

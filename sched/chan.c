@@ -108,10 +108,19 @@ static struct sudog *dequeue_slow(const tern_chan *c, struct waitq *q)
 }
 
 /* The first waiter of q still waiting, or NULL: inline for the common
- * empty queue. */
+ * cases, an empty queue or a plain (not select) waiter first. */
 static inline struct sudog *dequeue_c(const tern_chan *c, struct waitq *q)
 {
-    return q->first != NULL ? dequeue_slow(c, q) : NULL;
+    struct sudog *sg = q->first;
+
+    if (sg == NULL)
+        return NULL;
+    if (__builtin_expect(sg->sel != NULL, 0))
+        return dequeue_slow(c, q);
+    q->first = sg->next;
+    if (sg->next == NULL)
+        q->last = NULL;
+    return sg;
 }
 
 /* Take sg off q if it is still there (a select cleaning up). */
@@ -154,32 +163,50 @@ static inline uint8_t *slot(tern_chan *c, uint32_t i)
     return c->buf + (size_t)i * c->elemsize;
 }
 
-/* Wake a parked goroutine: it runs next.  Interrupts masked. */
-static void wake(struct sudog *sg, bool success, const tern_chan *c)
+/* wake's bookkeeping for a select's waiter or an interrupt-fed
+ * channel's. */
+static void wake_slow(struct sudog *sg, const tern_chan *c)
 {
-    sg->success = success;
     if (c->irqfed && sg->sel == NULL)
         sched.irqwaiters--; /* (dequeue_c counted select sudogs) */
     if (sg->g->waitreason == WAIT_SELECT)
         timer_remove(m0.p, &sg->g->tn); /* its timeout, if it had one */
+}
+
+/* Wake a parked goroutine: it runs next.  isr: the caller may be an
+ * interrupt handler (the try-operations; the blocking ones refuse to run
+ * in one).  Interrupts masked. */
+static inline __attribute__((always_inline)) void
+wake(struct sudog *sg, bool success, const tern_chan *c, bool isr)
+{
+    sg->success = success;
+    if (__builtin_expect(c->irqfed || sg->sel != NULL, 0))
+        wake_slow(sg, c);
     sched_ready(sg->g, true);
-    if (arch_in_isr()) /* a handler's try-send or try-receive */
+    if (isr && arch_in_isr()) /* a handler's try-send or try-receive */
         sched_isr_woke();
 }
 
-/* Park the running goroutine on q until woken.  Interrupts masked. */
-static void park(tern_chan *c, struct waitq *q, struct sudog *sg,
-                 enum g_waitreason why)
+/* The blocking operations: not in an interrupt handler, whether or not
+ * this one would have to wait (a handler that sends or receives only
+ * while the channel happens to be ready is a bug waiting for its day). */
+static inline void no_isr(void)
+{
+    if (__builtin_expect(arch_in_isr(), 0))
+        tern_panic("blocking call in an interrupt handler");
+}
+
+/* Park the running goroutine on q until woken; the waker sets
+ * sg->success.  Thread context, interrupts masked. */
+static inline __attribute__((always_inline)) void
+park(tern_chan *c, struct waitq *q, struct sudog *sg, enum g_waitreason why)
 {
     struct g *cur = m0.curg;
 
-    if (arch_in_isr())
-        tern_panic("blocking call in an interrupt handler");
     sg->g = cur;
-    sg->success = false;
     sg->sel = NULL;
     enqueue(q, sg);
-    if (c->irqfed)
+    if (__builtin_expect(c->irqfed, 0))
         sched.irqwaiters++;
     cur->state = G_WAITING;
     cur->waitreason = (uint8_t)why;
@@ -200,16 +227,30 @@ static inline void elemcpy(void *dst, const void *src, size_t n)
         uint32_t *d = dst;
         const uint32_t *s = src;
 
-        for (size_t i = 0; i < n / 4; i++)
-            d[i] = s[i];
+        switch (n / 4) { /* no loop to set up for one to four words */
+        case 4:
+            d[3] = s[3];
+            /* fall through */
+        case 3:
+            d[2] = s[2];
+            /* fall through */
+        case 2:
+            d[1] = s[1];
+            /* fall through */
+        case 1:
+            d[0] = s[0];
+            /* fall through */
+        default:
+            break;
+        }
     } else {
         memcpy(dst, src, n);
     }
 }
 
 /* The non-parking part of a send; 1 done, 0 would block.  Masked. */
-static inline __attribute__((always_inline)) int send_now(tern_chan *c,
-                                                          const void *elem)
+static inline __attribute__((always_inline)) int
+send_now(tern_chan *c, const void *elem, bool isr)
 {
     struct sudog *sg;
 
@@ -217,7 +258,7 @@ static inline __attribute__((always_inline)) int send_now(tern_chan *c,
         tern_panic("send on closed channel");
     if ((sg = dequeue_c(c, &c->recvq)) != NULL) {
         elemcpy(sg->elem, elem, c->elemsize);
-        wake(sg, true, c);
+        wake(sg, true, c, isr);
         return 1;
     }
     if (c->count < c->cap) {
@@ -232,7 +273,7 @@ static inline __attribute__((always_inline)) int send_now(tern_chan *c,
 /* The non-parking part of a receive; 1 got, -1 closed (zero value), 0
  * would block.  Masked. */
 static inline __attribute__((always_inline)) int recv_now(tern_chan *c,
-                                                          void *elem)
+                                                          void *elem, bool isr)
 {
     struct sudog *sg = dequeue_c(c, &c->sendq);
 
@@ -246,7 +287,7 @@ static inline __attribute__((always_inline)) int recv_now(tern_chan *c,
             c->recvx = c->recvx + 1 == c->cap ? 0 : c->recvx + 1;
             c->sendx = c->recvx;
         }
-        wake(sg, true, c);
+        wake(sg, true, c, isr);
         return 1;
     }
     if (c->count > 0) {
@@ -264,10 +305,12 @@ static inline __attribute__((always_inline)) int recv_now(tern_chan *c,
 
 void tern_chan_send(tern_chan *c, const void *elem)
 {
-    unsigned long irq = arch_irq_save();
+    unsigned long irq;
     struct sudog sg;
 
-    if (!send_now(c, elem)) {
+    no_isr();
+    irq = arch_irq_save();
+    if (!send_now(c, elem, false)) {
         sg.elem = (void *)(uintptr_t)elem;
         park(c, &c->sendq, &sg, WAIT_CHAN_SEND);
         if (!sg.success)
@@ -278,9 +321,13 @@ void tern_chan_send(tern_chan *c, const void *elem)
 
 bool tern_chan_recv(tern_chan *c, void *elem)
 {
-    unsigned long irq = arch_irq_save();
+    unsigned long irq;
     struct sudog sg;
-    int r = recv_now(c, elem);
+    int r;
+
+    no_isr();
+    irq = arch_irq_save();
+    r = recv_now(c, elem, false);
 
     if (r == 0) {
         sg.elem = elem;
@@ -296,7 +343,7 @@ bool tern_chan_recv(tern_chan *c, void *elem)
 bool tern_chan_trysend(tern_chan *c, const void *elem)
 {
     unsigned long irq = arch_irq_save();
-    int r = send_now(c, elem);
+    int r = send_now(c, elem, true);
 
     arch_irq_restore(irq);
     return r > 0;
@@ -305,7 +352,7 @@ bool tern_chan_trysend(tern_chan *c, const void *elem)
 int tern_chan_tryrecv(tern_chan *c, void *elem)
 {
     unsigned long irq = arch_irq_save();
-    int r = recv_now(c, elem);
+    int r = recv_now(c, elem, true);
 
     arch_irq_restore(irq);
     return r;
@@ -320,9 +367,9 @@ void tern_chan_close(tern_chan *c)
         tern_panic("close of closed channel");
     c->closed = true;
     while ((sg = dequeue_c(c, &c->recvq)) != NULL)
-        wake(sg, false, c);
+        wake(sg, false, c, true);
     while ((sg = dequeue_c(c, &c->sendq)) != NULL)
-        wake(sg, false, c);
+        wake(sg, false, c, true);
     arch_irq_restore(irq);
 }
 
@@ -368,9 +415,9 @@ int tern_select(struct tern_select_case *cases, int n, int64_t timeout_ns)
         if (cs->c == NULL)
             continue; /* a nil channel is never ready */
         if (cs->dir == TERN_SELECT_SEND) {
-            if (send_now(cs->c, cs->elem))
+            if (send_now(cs->c, cs->elem, true))
                 chosen = i;
-        } else if ((r = recv_now(cs->c, cs->elem)) != 0) {
+        } else if ((r = recv_now(cs->c, cs->elem, true)) != 0) {
             cs->ok = r > 0;
             chosen = i;
         }
@@ -405,7 +452,7 @@ int tern_select(struct tern_select_case *cases, int n, int64_t timeout_ns)
     if (timeout_ns > 0) {
         cur->tn.when = tern_nanotime() + timeout_ns;
         if (!timer_add(m0.p, &cur->tn))
-            tern_panic("out of memory for the timer heap");
+            tern_panic("timer heap: no slot reserved");
     }
     sched_park();
     /* 3. Woken by a case (sel.winner) or the timeout (-1): take the

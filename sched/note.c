@@ -60,7 +60,7 @@ bool tern_note_sleep(struct tern_note *n, int64_t timeout_ns)
             if (timeout_ns > 0) {
                 cur->tn.when = tern_nanotime() + timeout_ns;
                 if (!timer_add(m0.p, &cur->tn))
-                    tern_panic("out of memory for the timer heap");
+                    tern_panic("timer heap: no slot reserved");
             }
             sched_park();
             note_timeout_check(n);

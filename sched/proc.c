@@ -84,7 +84,9 @@
  * parked exactly like a yielding one.
  *
  * Observability (for the console): every G counts its switches and
- * preemptions and is charged a tick period at every tick that finds it
+ * preemptions (the switch total is their sum, kept by nobody on the
+ * switch path: tern_sched_stats adds up the Gs, the switches to g0 and
+ * the counts of Gs reused or freed) and is charged a tick period at every tick that finds it
  * running (sampled CPU time, as schedstats do); the idle loop measures
  * the time it sleeps (the tick stops meanwhile: kernel/time.c);
  * stacks are painted when mm hands them out, so the deepest use is the
@@ -229,10 +231,12 @@ static struct g *findrunnable1(struct p *pp)
 {
     struct g *gp;
 
-    if (--pp->globcheck == 0) {
+    /* One pick in 61 takes the global queue's head first, so that it
+     * cannot starve (Go's schedtick % 61); the count runs only while the
+     * global queue has Gs, the only time it matters. */
+    if (sched.runq_size > 0 && --pp->globcheck == 0) {
         pp->globcheck = 61;
-        if (sched.runq_size > 0)
-            return globrunq_get();
+        return globrunq_get();
     }
     if (pp->runnext != NULL) {
         gp = pp->runnext;
@@ -253,16 +257,35 @@ void sched_isr_woke(void)
     }
 }
 
+/* next gets the CPU (its registers next).  Masked. */
+static inline void switch_in(struct m *mp, struct g *next)
+{
+    next->state = G_RUNNING;
+    next->switches++;
+    mp->curg = next;
+}
+
 /*
  * Give the CPU to the next runnable G, or to the idle loop.  The caller
  * has put the current G where it belongs (run queue, timer heap, free
  * list) and set its state.  Interrupts masked; returns, still masked,
- * when the current G is switched back in.
+ * when the current G is switched back in.  The common pick is inline:
+ * runnext, the G a wake-up just readied (a channel's partner), when the
+ * global queue is empty (nothing for its countdown to do) and the GC is
+ * not scanning that G's stack; findrunnable does the rest.
  */
 void schedule(void)
 {
-    struct g *cur = m0.curg;
-    struct g *next = findrunnable(m0.p);
+    struct m *mp = &m0;
+    struct g *cur = mp->curg;
+    struct p *pp = mp->p;
+    struct g *next = pp->runnext;
+
+    if (__builtin_expect(
+            next != NULL && sched.runq_size == 0 && next != gc_scanning_g, 1))
+        pp->runnext = NULL;
+    else
+        next = findrunnable(pp);
 
 #if !ARCH_STACK_HW
     canary_verify(cur); /* elsewhere the hardware checks every access */
@@ -271,15 +294,13 @@ void schedule(void)
         cur->state = G_RUNNING;
         return;
     }
-    m0.curg = next;
-    m0.slice_tick = time_tick32;
-    sched.switches++;
     if (next != NULL) {
-        next->state = G_RUNNING;
-        next->switches++;
+        switch_in(mp, next);
         arch_context_switch(&cur->ctx, &next->ctx);
     } else {
-        arch_context_switch(&cur->ctx, &m0.g0);
+        mp->curg = NULL;
+        mp->switches++; /* to g0: no G counts it */
+        arch_context_switch(&cur->ctx, &mp->g0);
     }
 }
 
@@ -341,17 +362,22 @@ static struct g *go(void (*fn)(void *), void *arg, size_t stack, uint8_t system,
 
     if (size < 256)
         size = 256;
-    gp = galloc(size);
-    if (gp == NULL)
+    if (!timer_reserve(m0.p)) /* its slot on the timer heap, for sleeps */
         return NULL;
+    gp = galloc(size);
+    if (gp == NULL) {
+        timer_unreserve(m0.p);
+        return NULL;
+    }
     gp->fn = fn;
     gp->arg = arg;
-    gp->switches = 0;
     gp->preempts = 0;
     gp->cpu_ns = 0;
     gp->system = system;
     arch_context_init(&gp->ctx, gp->stack, gp->stacksize, goentry, gp);
     irq = arch_irq_save();
+    sched.retired_switches += gp->switches; /* a reused G's, in one step */
+    gp->switches = 0;                       /* for switches_total */
     /* Born scanned: its stack holds only arg, which the GC shades here if
      * it marks (the creator may drop its own copy). */
     gp->gcscan = (uint8_t)gc_cycle;
@@ -397,14 +423,46 @@ static void no_isr(void)
         tern_panic("blocking call in an interrupt handler");
 }
 
+/*
+ * The common yield is a rotation of the local ring: the head runs, the
+ * yielder goes to the tail, one slot each way, so the ring cannot
+ * overflow.  It takes that path only when schedule() would pick the same
+ * G: nothing in runnext, the global queue empty (so its countdown, which
+ * only keeps it from starving, has nothing to do), the head not a G whose
+ * stack the GC is scanning.  Everything else goes through sched_ready
+ * and schedule.
+ */
 void tern_yield(void)
 {
     unsigned long irq;
-    struct g *cur = m0.curg;
+    struct m *mp = &m0;
+    struct g *cur = mp->curg, *next;
+    struct p *pp;
+    uint32_t h, t;
 
-    no_isr();
     irq = arch_irq_save();
-
+    pp = mp->p;
+    h = pp->runqhead;
+    t = pp->runqtail;
+    if (__builtin_expect(!arch_in_isr() && pp->runnext == NULL &&
+                             sched.runq_size == 0 && h != t,
+                         1)) {
+        next = pp->runq[h % SCHED_RUNQ];
+        if (__builtin_expect(next != gc_scanning_g, 1)) {
+            pp->runq[t % SCHED_RUNQ] = cur;
+            pp->runqhead = h + 1;
+            pp->runqtail = t + 1;
+            cur->state = G_RUNNABLE;
+#if !ARCH_STACK_HW
+            canary_verify(cur);
+#endif
+            switch_in(mp, next);
+            arch_context_switch(&cur->ctx, &next->ctx);
+            arch_irq_restore(irq);
+            return;
+        }
+    }
+    no_isr(); /* here, off the common path's branches */
     sched_ready(cur, false);
     schedule();
     arch_irq_restore(irq);
@@ -425,7 +483,7 @@ void tern_sleep(int64_t ns)
     cur->state = G_WAITING;
     cur->waitreason = WAIT_SLEEP;
     if (!timer_add(m0.p, &cur->tn))
-        tern_panic("out of memory for the timer heap");
+        tern_panic("timer heap: no slot reserved");
     schedule();
     arch_irq_restore(irq);
 }
@@ -439,6 +497,7 @@ _Noreturn void tern_goexit(void)
     cur->state = G_DEAD;
     if (!cur->system)
         sched.ngoroutines--;
+    timer_unreserve(m0.p);
     /* Its stack is reused only by a later tern_go, after this switch has
      * left it for good. */
     cur->schedlink = sched.gfree;
@@ -457,6 +516,7 @@ uint32_t tern_numgoroutine(void)
     return sched.ngoroutines;
 }
 
+static void slice_note(struct m *mp, struct g *gp);
 static bool slice_expired(void);
 
 /* Something other than the running G could run. */
@@ -508,15 +568,38 @@ void sched_tick(void)
         canary_verify(m0.curg);
         m0.curg->cpu_ns += ns;
         sched.busy_ns += ns;
+        slice_note(&m0, m0.curg);
         if ((sched.wakepreempt || slice_expired()) && others_runnable(m0.p))
             arch_preempt_request(); /* again, if the arch refused one */
     }
 }
 
-/* The running G has had its time slice.  Interrupts masked. */
+/*
+ * Time slices are seen from the tick, so that a switch does not pay for
+ * them: a tick that finds a G other than the last tick found, or the
+ * same G switched in again since (its switch count moved), starts a new
+ * slice, dated one tick back, the tick count the switch would have read.
+ * A switch lands between two ticks, so that is exactly the slice a start
+ * stamped at the switch would give.  Interrupt context, masked.
+ */
+static void slice_note(struct m *mp, struct g *gp)
+{
+    if (mp->slice_g != gp || mp->slice_sw != gp->switches) {
+        mp->slice_g = gp;
+        mp->slice_sw = gp->switches;
+        mp->slice_tick = time_tick32 - 1;
+    }
+}
+
+/* The running G has had its time slice: not if it got the CPU after the
+ * last tick noted its slice (a stale request).  Interrupts masked. */
 static bool slice_expired(void)
 {
+    struct g *gp = m0.curg;
     uint32_t ran = time_tick32 - m0.slice_tick;
+
+    if (m0.slice_g != gp || m0.slice_sw != gp->switches)
+        return false;
 
     return (int64_t)ran * (1000000000 / (int64_t)tern_tick_hz()) >=
            sched.slice_ns;
@@ -633,6 +716,7 @@ static void reclaim_dead(void)
         if (gp->state == G_DEAD) {
             *pp = gp->alllink;
             sched.allg_gen++;
+            sched.retired_switches += gp->switches;
             arch_stack_release(gp->stack, gp->stacksize);
             mm_stack_free(gp->stack);
             mm_free(gp);
@@ -698,13 +782,34 @@ int tern_goroutines(struct tern_goroutine *out, int max)
     return n;
 }
 
+/* Every switch so far: the Gs' counts, the switches to g0, the counts of
+ * Gs reused or freed.  One G at a time with interrupts masked; a walk
+ * that sees reclaim_dead unlink Gs starts again (it moved their counts
+ * into retired_switches meanwhile).  Masked. */
+static uint32_t switches_total(unsigned long *irq)
+{
+    for (;;) {
+        uint32_t gen = sched.allg_gen, n = 0;
+        struct g *gp = sched.allg;
+
+        while (gp != NULL && gen == sched.allg_gen) {
+            n += gp->switches;
+            gp = gp->alllink;
+            arch_irq_restore(*irq);
+            *irq = arch_irq_save();
+        }
+        if (gen == sched.allg_gen)
+            return n + sched.retired_switches + m0.switches;
+    }
+}
+
 void tern_sched_stats(struct tern_sched_stats *st)
 {
     unsigned long irq = arch_irq_save();
 
+    st->switches = switches_total(&irq);
     st->goroutines = sched.ngoroutines;
     st->runnable = runq_len(&p0) + (p0.runnext != NULL) + sched.runq_size;
-    st->switches = sched.switches;
     st->preemptions = sched.preemptions;
     st->idle_ns = sched.idle_ns;
     st->busy_ns = sched.busy_ns;
@@ -775,11 +880,7 @@ static _Noreturn void idle_loop(void *arg)
         struct g *gp = findrunnable(&p0);
 
         if (gp != NULL) {
-            gp->state = G_RUNNING;
-            gp->switches++;
-            m0.curg = gp;
-            m0.slice_tick = time_tick32;
-            sched.switches++;
+            switch_in(&m0, gp);
             arch_context_switch(&m0.g0, &gp->ctx);
         } else if (p0.ntimers == 0 && sched.ngoroutines > 0 &&
                    sched.irqwaiters == 0) {

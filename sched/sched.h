@@ -86,13 +86,18 @@ struct p {
     uint32_t globcheck;    /* picks until the global queue goes first (61) */
     struct tnode **timers; /* min-heap of sleepers and timers */
     uint32_t ntimers, timercap;
+    uint32_t reserved; /* slots promised (sched/timer.c) */
 };
 
 struct m {
     struct g *curg;         /* the goroutine this M runs, or NULL */
     struct arch_context g0; /* the M's own context: the idle loop */
     struct p *p;
-    uint32_t slice_tick; /* time_tick32 when curg got the CPU */
+    /* the time slice, as the tick saw it (sched/proc.c, slice_note): */
+    struct g *slice_g;   /* curg at the last tick */
+    uint32_t slice_sw;   /* its switch count then */
+    uint32_t slice_tick; /* time_tick32 its slice started at */
+    uint32_t switches;   /* switches to g0 (the Gs count theirs) */
 };
 
 /* Global state (interrupts masked). */
@@ -103,15 +108,15 @@ struct sched {
     struct g *gfree;      /* dead Gs, with their stacks */
     uint32_t ngoroutines; /* not dead */
     uint32_t nextid;
-    uint32_t switches;    /* context switches (wraps) */
-    uint32_t irqwaiters;  /* parked on channels an interrupt feeds */
-    uint64_t preemptions; /* of them, forced by the time slice */
-    int64_t slice_ns;     /* the time slice */
-    void *g0stack;        /* the idle loop's (TERN_G0_STACK bytes) */
-    uint64_t idle_ns;     /* time the idle loop slept (time_idle) */
-    uint64_t busy_ns;     /* ticks that found a goroutine running, in ns */
-    uint32_t allg_gen;    /* bumped when reclaim_dead unlinks Gs */
-    uint8_t wakepreempt;  /* an interrupt readied a G: preempt at once */
+    uint32_t irqwaiters;       /* parked on channels an interrupt feeds */
+    uint64_t preemptions;      /* of them, forced by the time slice */
+    int64_t slice_ns;          /* the time slice */
+    void *g0stack;             /* the idle loop's (TERN_G0_STACK bytes) */
+    uint64_t idle_ns;          /* time the idle loop slept (time_idle) */
+    uint64_t busy_ns;          /* ticks that found a goroutine running, in ns */
+    uint32_t allg_gen;         /* bumped when reclaim_dead unlinks Gs */
+    uint32_t retired_switches; /* of Gs reused or freed (wraps) */
+    uint8_t wakepreempt;       /* an interrupt readied a G: preempt at once */
 };
 
 extern struct sched sched;
@@ -204,6 +209,12 @@ static inline uint32_t runq_len(const struct p *pp)
 struct g *globrunq_get(void);
 
 /* --- timers (sched/timer.c) --- */
+/* A slot for one more node that may go on pp's heap (a new G's, a new
+ * timer's); false: out of memory.  Thread context, unmasked. */
+bool timer_reserve(struct p *pp);
+/* Give one back (the G died, the timer was freed).  Thread context. */
+void timer_unreserve(struct p *pp);
+/* Masked; false only if tn's owner reserved no slot (a runtime bug). */
 bool timer_add(struct p *pp, struct tnode *tn);
 struct tnode *timer_pop_due(struct p *pp, int64_t now);
 void timer_remove(struct p *pp, struct tnode *tn);

@@ -5,8 +5,14 @@
  *
  * Invariant: for every i > 0, heap[(i - 1) / 2]->when <= heap[i]->when,
  * and heap[i]->heapindex == i.  Add and remove are O(log n); the tick
- * looks only at the top.  The array grows by doubling, in thread context
- * (timer_add is never called from an interrupt).
+ * looks only at the top.
+ *
+ * The array never grows in timer_add: every node that may go on the heap
+ * (a live G's, a started timer's) reserved its slot when it came to be
+ * (timer_reserve, from go() and tern_timer_start, in thread context,
+ * where growing by doubling may allocate and fail cleanly), so sleeping,
+ * a select's or a note's timeout and a periodic timer's re-arm in the
+ * tick never need memory.  Invariant: ntimers <= reserved <= timercap.
  */
 #include <stdint.h>
 #include <string.h>
@@ -47,23 +53,51 @@ static void down(struct tnode **h, uint32_t n, uint32_t i)
     }
 }
 
-bool timer_add(struct p *pp, struct tnode *tn)
+bool timer_reserve(struct p *pp)
 {
-    if (pp->ntimers == pp->timercap) {
-        uint32_t cap = pp->timercap ? 2 * pp->timercap : 16;
+    for (;;) {
+        unsigned long irq = arch_irq_save();
+        uint32_t cap = pp->timercap, ncap = cap ? 2 * cap : 16;
         struct tnode **h;
 
-        if (cap > UINT16_MAX)
+        if (pp->reserved < cap) {
+            pp->reserved++;
+            arch_irq_restore(irq);
+            return true;
+        }
+        arch_irq_restore(irq);
+        if (ncap > UINT16_MAX)
             return false;
-        h = tern_malloc(cap * sizeof *h);
+        h = tern_malloc(ncap * sizeof *h);
         if (h == NULL)
             return false;
-        if (pp->ntimers)
-            memcpy(h, pp->timers, pp->ntimers * sizeof *h);
-        tern_free(pp->timers);
-        pp->timers = h;
-        pp->timercap = cap;
+        irq = arch_irq_save();
+        if (pp->timercap == cap) { /* nobody grew it meanwhile */
+            struct tnode **old = pp->timers;
+
+            if (pp->ntimers)
+                memcpy(h, old, pp->ntimers * sizeof *h);
+            pp->timers = h;
+            pp->timercap = ncap;
+            h = old;
+        }
+        arch_irq_restore(irq);
+        tern_free(h); /* the old array, or ours if we lost the race */
     }
+}
+
+void timer_unreserve(struct p *pp)
+{
+    unsigned long irq = arch_irq_save();
+
+    pp->reserved--;
+    arch_irq_restore(irq);
+}
+
+bool timer_add(struct p *pp, struct tnode *tn)
+{
+    if (pp->ntimers >= pp->reserved) /* a node that reserved no slot */
+        return false;
     pp->timers[pp->ntimers] = tn;
     tn->heapindex = (uint16_t)pp->ntimers;
     up(pp->timers, pp->ntimers++);

@@ -38,6 +38,7 @@ static void reap(void)
     while (t != NULL) {
         struct tern_timer *next = t->next;
         tern_free(t);
+        timer_unreserve(m0.p);
         t = next;
     }
 }
@@ -69,9 +70,13 @@ struct tern_timer *tern_timer_start(int64_t delay_ns, int64_t period_ns,
     reap();
     if (c == NULL || delay_ns < 0 || period_ns < 0)
         tern_panic("timer: bad arguments");
-    t = tern_calloc(1, sizeof *t);
-    if (t == NULL)
+    if (!timer_reserve(m0.p)) /* its slot on the heap, for every arming */
         return NULL;
+    t = tern_calloc(1, sizeof *t);
+    if (t == NULL) {
+        timer_unreserve(m0.p);
+        return NULL;
+    }
     t->tn.kind = TNODE_TIMER;
     t->period = period_ns;
     t->c = c;
@@ -80,10 +85,8 @@ struct tern_timer *tern_timer_start(int64_t delay_ns, int64_t period_ns,
     ok = timer_add(m0.p, &t->tn);
     t->armed = ok;
     arch_irq_restore(irq);
-    if (!ok) {
-        tern_free(t);
-        return NULL;
-    }
+    if (!ok) /* its slot is reserved: cannot happen */
+        tern_panic("timer heap: no slot reserved");
     return t;
 }
 
@@ -100,6 +103,7 @@ void tern_timer_stop(struct tern_timer *t)
     t->armed = false;
     arch_irq_restore(irq);
     tern_free(t);
+    timer_unreserve(m0.p);
 }
 
 tern_chan *tern_after(int64_t ns)

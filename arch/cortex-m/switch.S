@@ -11,10 +11,11 @@
  * stack (r4-r11 and lr; ARMv6-M: r4-r7 and lr, then r8-r11 through the
  * low registers), then, on FPU builds, s16-s31 if the
  * thread has used the FPU (CONTROL.FPCA) and a word holding CONTROL; it
- * stores SP and the running stack check in *from (so a context nobody
- * built, such as a caller's first, is complete), arms the incoming
- * context's stack check, loads
- * SP from to->sp and pops the same shape.  CONTROL comes back with the
+ * stores SP in *from, arms the incoming context's stack check, loads SP
+ * from to->sp and pops the same shape.  The stack check of *from is not
+ * stored: it is fixed from the moment the context is built, and a
+ * caller's first context nobody built must be zeroed (arch.h), so that
+ * it comes back with no check of its own.  CONTROL comes back with the
  * incoming context, so FPCA says again whether *it* has FP state: a
  * goroutine that never touched the FPU never pays for s16-s31, here or in
  * an exception frame (lazy stacking keys on FPCA too).
@@ -69,14 +70,6 @@ arch_context_switch:
 #endif
 	mov	r2, sp
 	str	r2, [r0]
-#if defined(CM_V8M)
-	mrs	r2, psplim		@ the caller's check, whoever built
-	str	r2, [r0, #4]		@ its context
-#elif defined(CM_V7M)
-	ldr	r3, =0xE000ED9C		@ MPU_RBAR of region 1 (MPU_RNR stays 1):
-	ldr	r2, [r3]		@ the guard's base | 1, or 0 without MPU
-	str	r2, [r0, #4]
-#endif
 resume:					@ r1: the context to resume
 #if defined(CM_V8M)
 	movs	r2, #0

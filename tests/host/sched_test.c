@@ -72,10 +72,18 @@ TEST(timer, heap_orders_and_removes)
         &(struct mm_region){(uintptr_t)arena, (uintptr_t)arena + sizeof arena},
         1);
     memset(&pp, 0, sizeof pp);
-    for (int i = 0; i < 500; i++) {
+    for (int i = 0; i < 499; i++)
+        ASSERT_TRUE(timer_reserve(&pp));
+    for (int i = 0; i < 499; i++) {
         gs[i].tn.when = (int64_t)(test_rand(&seed) % 100000);
         ASSERT_TRUE(timer_add(&pp, &gs[i].tn));
     }
+    /* a node that reserved no slot is refused, never stored past them */
+    EXPECT_TRUE(!timer_add(&pp, &gs[499].tn));
+    ASSERT_TRUE(timer_reserve(&pp));
+    gs[499].tn.when = (int64_t)(test_rand(&seed) % 100000);
+    ASSERT_TRUE(timer_add(&pp, &gs[499].tn));
+    EXPECT_TRUE(pp.reserved <= pp.timercap);
     for (int i = 0; i < 500; i += 5) /* some wake early */
         timer_remove(&pp, &gs[i].tn);
     EXPECT_EQ(pp.ntimers, 400);
