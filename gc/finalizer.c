@@ -118,6 +118,11 @@ static void fin_fn(void *arg)
     }
 }
 
+const char *gc_fin_name(void (*fn)(void *))
+{
+    return fn == fin_fn ? "finalizer" : NULL;
+}
+
 void gc_fin_start(void)
 {
     static bool starting TERN_PRIVATE;

@@ -294,6 +294,15 @@ static void start_workers(void)
         started = false;
 }
 
+const char *gc_goroutine_name(void (*fn)(void *))
+{
+    if (fn == worker_fn)
+        return "gc worker";
+    if (fn == sweeper_fn)
+        return "gc sweeper";
+    return gc_fin_name(fn);
+}
+
 /* --- the cycle ---------------------------------------------------------- */
 
 static void record_stw(int64_t ns)

@@ -124,6 +124,11 @@ void gc_fin_reset(void);              /* mark start (masked) */
 uint32_t gc_fin_root_step(bool *end); /* a record's referents */
 bool gc_fin_check_step(void);         /* masked; true when done */
 void gc_fin_start(void); /* after a cycle: the goroutine, if queued */
+/* "finalizer" if fn is the finalizer goroutine's entry, else NULL. */
+const char *gc_fin_name(void (*fn)(void *));
+/* The name of the collector's goroutine that starts at fn (its worker,
+ * sweeper, finalizer), or NULL: for goroutine listings. */
+const char *gc_goroutine_name(void (*fn)(void *));
 uint32_t gc_fin_count(uint32_t *queued); /* registered (and queued) */
 
 /* gc/pool.c */

@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "gc/gc.h"
 #include "kernel/shell.h"
 #include "mm/mheap.h"
 #include "mm/mm.h"
@@ -205,6 +206,9 @@ int shell_cmd_goroutines(struct shell_out *o, int argc, char **argv)
     for (int i = 0; i < n; i++) {
         const struct tern_goroutine *g = &snap[i];
         const char *name = g->id == 1 ? "main" : shell_fn_name(g->fn);
+
+        if (name == NULL) /* the runtime's own */
+            name = gc_goroutine_name(g->fn);
         char entry[16];
 
         if (name != NULL)

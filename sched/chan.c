@@ -59,7 +59,8 @@ struct tern_chan {
     uint32_t sendx; /* next slot to fill */
     uint32_t recvx; /* next slot to take */
     bool closed;
-    bool irqfed; /* tern_chan_irq: an interrupt sends on it */
+    bool irqfed;   /* tern_chan_irq: an interrupt sends on it */
+    uint8_t words; /* elemsize / 4 if whole words, at most 4; else 0 */
     struct waitq recvq, sendq;
     uint8_t buf[]; /* cap * elemsize */
 };
@@ -150,6 +151,8 @@ tern_chan *tern_chan_make(size_t elemsize, size_t cap)
         return NULL;
     c->elemsize = (uint32_t)elemsize;
     c->cap = (uint32_t)cap;
+    if (elemsize % 4 == 0 && elemsize <= 16)
+        c->words = (uint8_t)(elemsize / 4);
     return c;
 }
 
@@ -213,21 +216,22 @@ park(tern_chan *c, struct waitq *q, struct sudog *sg, enum g_waitreason why)
     sched_park();
 }
 
-/* Copy one element: word by word inline when it is small and both sides
- * are aligned (ints, pointers, small structs), memcpy otherwise. */
-static inline void elemcpy(void *dst, const void *src, size_t n)
+/* Copy one element: word by word inline when it is one to four whole
+ * words (ints, pointers, small structs: c->words, fixed at make) and both
+ * sides are aligned (ring slots are, then), memcpy otherwise. */
+static inline void elemcpy(const tern_chan *c, void *dst, const void *src)
 {
     if (__builtin_expect(gc_barrier_on, 0)) {
         /* Elements may be GC pointers: into a buffer (scanned as a root,
          * maybe already) or a stack (maybe scanned): shade both sides. */
-        gc_shade_range(dst, n);
-        gc_shade_range(src, n);
+        gc_shade_range(dst, c->elemsize);
+        gc_shade_range(src, c->elemsize);
     }
-    if (n <= 16 && (((uintptr_t)dst | (uintptr_t)src | n) & 3u) == 0) {
+    if ((((uintptr_t)dst | (uintptr_t)src) & 3u) == 0) {
         uint32_t *d = dst;
         const uint32_t *s = src;
 
-        switch (n / 4) { /* no loop to set up for one to four words */
+        switch (c->words) {
         case 4:
             d[3] = s[3];
             /* fall through */
@@ -239,13 +243,12 @@ static inline void elemcpy(void *dst, const void *src, size_t n)
             /* fall through */
         case 1:
             d[0] = s[0];
-            /* fall through */
-        default:
+            return;
+        default: /* 0: not whole words, or more than four */
             break;
         }
-    } else {
-        memcpy(dst, src, n);
     }
+    memcpy(dst, src, c->elemsize);
 }
 
 /* The non-parking part of a send; 1 done, 0 would block.  Masked. */
@@ -257,12 +260,12 @@ send_now(tern_chan *c, const void *elem, bool isr)
     if (c->closed)
         tern_panic("send on closed channel");
     if ((sg = dequeue_c(c, &c->recvq)) != NULL) {
-        elemcpy(sg->elem, elem, c->elemsize);
+        elemcpy(c, sg->elem, elem);
         wake(sg, true, c, isr);
         return 1;
     }
     if (c->count < c->cap) {
-        elemcpy(slot(c, c->sendx), elem, c->elemsize);
+        elemcpy(c, slot(c, c->sendx), elem);
         c->sendx = c->sendx + 1 == c->cap ? 0 : c->sendx + 1;
         c->count++;
         return 1;
@@ -279,11 +282,11 @@ static inline __attribute__((always_inline)) int recv_now(tern_chan *c,
 
     if (sg != NULL) {
         if (c->cap == 0) {
-            elemcpy(elem, sg->elem, c->elemsize);
+            elemcpy(c, elem, sg->elem);
         } else {
             /* the ring is full: take its head, the sender fills the tail */
-            elemcpy(elem, slot(c, c->recvx), c->elemsize);
-            elemcpy(slot(c, c->recvx), sg->elem, c->elemsize);
+            elemcpy(c, elem, slot(c, c->recvx));
+            elemcpy(c, slot(c, c->recvx), sg->elem);
             c->recvx = c->recvx + 1 == c->cap ? 0 : c->recvx + 1;
             c->sendx = c->recvx;
         }
@@ -291,7 +294,7 @@ static inline __attribute__((always_inline)) int recv_now(tern_chan *c,
         return 1;
     }
     if (c->count > 0) {
-        elemcpy(elem, slot(c, c->recvx), c->elemsize);
+        elemcpy(c, elem, slot(c, c->recvx));
         c->recvx = c->recvx + 1 == c->cap ? 0 : c->recvx + 1;
         c->count--;
         return 1;

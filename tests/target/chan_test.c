@@ -12,6 +12,63 @@
 
 #define GSTACK 512
 
+/* Elements of every shape the copy distinguishes (no bytes, odd sizes,
+ * one to four whole words, more), through the ring and hand to hand, to
+ * and from buffers at every alignment: each element arrives whole, and
+ * the bytes around the receiver's buffer stay as they were. */
+struct shape_arg {
+    tern_chan *c;
+    size_t size, align;
+    int n;
+};
+
+static void shape_pattern(uint8_t *p, size_t size, int k)
+{
+    for (size_t i = 0; i < size; i++)
+        p[i] = (uint8_t)(k * 31 + (int)i + 1);
+}
+
+static void shape_sender(void *arg)
+{
+    struct shape_arg *a = arg;
+    uint8_t buf[80] __attribute__((aligned(4)));
+
+    for (int k = 0; k < a->n; k++) {
+        shape_pattern(buf + a->align, a->size, k);
+        tern_chan_send(a->c, buf + a->align);
+    }
+}
+
+TEST(chan, element_sizes_and_alignments)
+{
+    static const size_t sizes[] = {0, 1, 3, 4, 5, 8, 12, 16, 17, 20, 64};
+    uint32_t base = tern_numgoroutine();
+
+    for (unsigned s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+        for (size_t cap = 0; cap <= 2; cap += 2)
+            for (size_t align = 0; align < 4; align++) {
+                struct shape_arg a = {tern_chan_make(sizes[s], cap), sizes[s],
+                                      align, 5};
+                uint8_t got[88] __attribute__((aligned(4)));
+                uint8_t want[80];
+
+                ASSERT_TRUE(a.c != NULL);
+                tern_go_stack(shape_sender, &a, GSTACK);
+                for (int k = 0; k < a.n; k++) {
+                    size_t at = 4 + (3 - align); /* the other alignment */
+                    memset(got, 0xA5, sizeof got);
+                    EXPECT_TRUE(tern_chan_recv(a.c, got + at));
+                    shape_pattern(want, sizes[s], k);
+                    EXPECT_TRUE(memcmp(got + at, want, sizes[s]) == 0);
+                    EXPECT_EQ(got[at - 1], 0xA5);
+                    EXPECT_EQ(got[at + sizes[s]], 0xA5);
+                }
+                while (tern_numgoroutine() > base)
+                    tern_yield();
+                tern_chan_free(a.c);
+            }
+}
+
 static void echo(void *arg)
 {
     tern_chan **ch = arg;
@@ -208,6 +265,26 @@ TEST_DEATH(chan, send_on_closed, "send on closed channel")
 
     tern_chan_close(c);
     tern_chan_send(c, &v);
+}
+
+/* A blocking operation in a handler is fatal even when the channel is
+ * ready and it would not have to wait: whether it waits depends on
+ * timing, so the bug must show every time, not once in a while. */
+static tern_chan *ready_chan;
+
+static void send_in_handler(void)
+{
+    int v = 1;
+
+    tern_chan_send(ready_chan, &v);
+}
+
+TEST_DEATH(chan, blocking_send_in_a_handler_is_fatal_when_ready,
+           "blocking call in an interrupt handler")
+{
+    ready_chan = tern_chan_make(sizeof(int), 4); /* room: would not wait */
+    arch_soft_irq_set(send_in_handler);
+    arch_soft_irq();
 }
 
 TEST_DEATH(chan, close_of_closed, "close of closed channel")

@@ -12,8 +12,10 @@
  */
 #include <string.h>
 
+#include "gc/gc.h"
 #include "kernel/console.h"
 #include "kernel/shell.h"
+#include "mm/mheap.h"
 #include "tests/common/capture.h"
 #include "tests/harness/test.h"
 
@@ -147,6 +149,38 @@ TEST(shell, gc_prints_its_trace_line_and_memstats_counts_it)
     tern_gctrace(tracing);
 }
 
+/* `gogc N` moves the heap goal at once, as Go's SetGCPercent does: a
+ * higher GOGC gives a higher NextGC (the runway, stacks and globals
+ * included, and its floor both scale with it; no memory limit clamps it
+ * here), and the memstats line the user reads shows it. */
+TEST(shell, gogc_moves_next_gc)
+{
+    struct tern_gcstats gs;
+    int old = tern_gc_percent(100);
+    int64_t limit = tern_gc_memory_limit(INT64_MAX); /* no clamp */
+    uint64_t goal50, goal400;
+
+    tern_gc(); /* a fresh marked figure */
+    EXPECT_TRUE(run("gogc 50", SHELL_OK, NEEDLES(" -> 50\n")));
+    tern_read_gcstats(&gs);
+    goal50 = gs.next_gc;
+    EXPECT_TRUE(run("gogc 400", SHELL_OK, NEEDLES("GOGC 50 -> 400\n")));
+    tern_read_gcstats(&gs);
+    goal400 = gs.next_gc;
+    EXPECT_TRUE(goal400 > goal50);
+    EXPECT_TRUE(goal50 > gs.heap_marked);
+    {
+        char line[40];
+        const char *const needle[] = {line, NULL};
+
+        tern_snprintf(line, sizeof line, "NextGC         %12llu  (",
+                      (unsigned long long)goal400);
+        EXPECT_TRUE(run("memstats", SHELL_OK, needle));
+    }
+    tern_gc_percent(old);
+    tern_gc_memory_limit(limit);
+}
+
 TEST(shell, gogc_and_memlimit_round_trip_and_reject_bad_input)
 {
     struct tern_gcstats gs;
@@ -236,6 +270,22 @@ TEST(shell, goroutines_lists_names_and_states)
     tern_chan_send(blocker, &v);
     tern_yield();
     tern_chan_free(blocker);
+}
+
+/* The runtime names its own goroutines without the program's name slots:
+ * the collector's worker and sweeper (started by its first cycle, where
+ * the heap can spare their stacks) show by name, not as addresses. */
+TEST(shell, goroutines_names_the_runtimes_own)
+{
+    tern_gc();
+    EXPECT_TRUE(gc_goroutine_name(NULL) == NULL);
+    if ((uint64_t)mheap.total_pages * MM_PAGE_SIZE < 16 * 1024) {
+        /* no workers on so small a heap (gc/gc.c): nothing to list */
+        EXPECT_TRUE(run("goroutines", SHELL_OK, NEEDLES(" goroutines\n")));
+        return;
+    }
+    EXPECT_TRUE(run("goroutines", SHELL_OK,
+                    NEEDLES(" gc worker ", " gc sweeper ", " goroutines\n")));
 }
 
 TEST(shell, schedtrace_starts_and_stops)
