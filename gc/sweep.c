@@ -54,7 +54,7 @@ bool gc_sweep_span(struct mspan *s)
         if (gc.debug & TERN_GC_CLOBBER)
             clobber(s->base, s->elemsize < 256 ? s->elemsize : 256);
         mmc.large_bytes -= (uint64_t)s->npages * MM_PAGE_SIZE;
-        mmc.class_frees[0]++;
+        mm_count_frees(0, 1);
         gc.freed++;
         mheap_free(s);
         return false;
@@ -86,7 +86,7 @@ bool gc_sweep_span(struct mspan *s)
     if (nfreed == 0)
         return true;
     s->nalloc = (uint16_t)(s->nalloc - nfreed);
-    mmc.class_frees[s->sizeclass] += nfreed;
+    mm_count_frees(s->sizeclass, nfreed);
     gc.freed += nfreed;
     if (s->list != MSPAN_LIST_NONE) {
         bool empty = s->nalloc == 0;

@@ -13,17 +13,26 @@
 
 #define MM_TINY_SIZE 16
 
-/* Everything but an object on the cached span's free list. */
+/* Everything but an object the cached span has (on its free list or
+ * past its freeindex). */
 void *mm_alloc_slow(size_t size, unsigned kind, unsigned flags);
 
 /* Record t as the type of the scan object p (from the slow path).  O(1). */
 void mm_set_type(void *p, const struct tern_type *t);
 
-/* mm_alloc_inline with the type of a scan object recorded in the same
- * masked section (t NULL: untyped, scanned conservatively). */
+/* mm_alloc_slow, then mm_set_type if t is not NULL. */
+void *mm_alloc_slow_t(size_t size, unsigned kind, unsigned flags,
+                      const struct tern_type *t);
+
+typedef void *mm_slow_fn(size_t size, unsigned kind, unsigned flags,
+                         const struct tern_type *t);
+
+/* Steps 3 and 4, and `slow` (a constant: mm_alloc_slow_t, or a caller's
+ * own that adds to it) for everything else, as a tail call so that the
+ * fast path's return is not shared with the slow one's. */
 static inline __attribute__((always_inline)) void *
-mm_alloc_inline_t(size_t size, unsigned kind, unsigned flags,
-                  const struct tern_type *t)
+mm_alloc_fast(size_t size, unsigned kind, unsigned flags,
+              const struct tern_type *t, mm_slow_fn *slow)
 {
     unsigned cls, sc;
     unsigned long irq;
@@ -32,36 +41,47 @@ mm_alloc_inline_t(size_t size, unsigned kind, unsigned flags,
     uint32_t i;
 
     if (size - 1 >= MM_MAX_SMALL ||
-        (kind == MM_KIND_NOSCAN && size < MM_TINY_SIZE)) {
-        p = mm_alloc_slow(size, kind, flags);
-        if (p != NULL && t != NULL)
-            mm_set_type(p, t);
-        return p;
-    }
+        (kind == MM_KIND_NOSCAN && size < MM_TINY_SIZE))
+        return slow(size, kind, flags, t);
     cls = mm_size_class(size);
     sc = MM_SPANCLASS(cls, kind);
     irq = mm_lock();
     s = mcache0.alloc[sc];
-    if (s == NULL || (p = s->freelist) == NULL) {
-        mm_unlock(irq);
-        p = mm_alloc_slow(size, kind, flags);
-        if (p != NULL && t != NULL)
-            mm_set_type(p, t);
-        return p;
+    if (s == NULL)
+        goto slow;
+    p = s->freelist;
+    if (p != NULL) {
+        s->freelist = *(void **)p;
+        i = mm_object_index(s, (uintptr_t)p);
+    } else if (s->freeindex < s->nelems) { /* a never-used object */
+        i = s->freeindex++;
+        p = (void *)(s->base + (uintptr_t)i * s->elemsize);
+    } else {
+        goto slow;
     }
-    s->freelist = *(void **)p;
-    i = mm_object_index(s, (uintptr_t)p);
     s->allocbits[i / 32] |= 1u << (i % 32);
     if (kind != MM_KIND_MANUAL && mm_allocblack) /* the GC marks: black */
         s->markbits[i / 32] |= 1u << (i % 32);
     s->nalloc++;
     if (kind == MM_KIND_SCAN)
         s->types[i] = t;
-    mmc.class_mallocs[cls]++;
+    mm_count_mallocs(cls, 1);
     mm_unlock(irq);
     if (flags & MM_ZERO)
         memset(p, 0, mm_class_size[cls]);
     return p;
+slow:
+    mm_unlock(irq);
+    return slow(size, kind, flags, t);
+}
+
+/* mm_alloc_fast with the type of a scan object recorded in the same
+ * masked section (t NULL: untyped, scanned conservatively). */
+static inline __attribute__((always_inline)) void *
+mm_alloc_inline_t(size_t size, unsigned kind, unsigned flags,
+                  const struct tern_type *t)
+{
+    return mm_alloc_fast(size, kind, flags, t, mm_alloc_slow_t);
 }
 
 static inline __attribute__((always_inline)) void *
@@ -83,7 +103,7 @@ mm_free_small_locked(struct mspan *s, void *p)
     *(void **)p = s->freelist;
     s->freelist = p;
     s->nalloc--;
-    mmc.class_frees[s->sizeclass]++;
+    mm_count_frees(s->sizeclass, 1);
     if (s->list != MSPAN_LIST_NONE) /* no mcache holds it */
         mcentral_freed(s);
 }
@@ -113,9 +133,25 @@ static inline __attribute__((always_inline)) void mm_free_inline(void *p)
     s = r->map[off >> MM_PAGE_SHIFT];
     if (s == NULL || s->state != MSPAN_SMALL || s->kind != MM_KIND_MANUAL)
         goto slow;
+#if ARCH_HAS_UMULL
+    {
+        /* off * divmul: the index in the high word; the low word is below
+         * divmul exactly when off is a multiple of the object size, for
+         * every offset inside a span's objects (tools/mkclasses.c's
+         * tables; test mm.divmul_exact checks each). */
+        uintptr_t d = a - s->base;
+        uint64_t q = (uint64_t)(uint32_t)d * s->divmul;
+
+        i = (uint32_t)(q >> 32);
+        if ((uint64_t)d >> 32 != 0 || i >= s->nelems ||
+            (uint32_t)q >= s->divmul)
+            goto slow;
+    }
+#else
     i = mm_object_index(s, a);
     if (i >= s->nelems || a != s->base + (uintptr_t)i * s->elemsize)
         goto slow;
+#endif
     w = &s->allocbits[i / 32];
     bit = 1u << (i % 32);
     if (!(*w & bit))

@@ -20,15 +20,25 @@
 #include "mm/mm.h"
 #include "tern.h"
 
-void *tern_malloc(size_t size)
+/* Everything tern_malloc's inline path does not do: the slow path, then
+ * a collection and a retry (mm_alloc), then errno. */
+static __attribute__((noinline)) void *malloc_slow(size_t size, unsigned kind,
+                                                   unsigned flags,
+                                                   const struct tern_type *t)
 {
-    void *p = mm_alloc_inline(size, MM_KIND_MANUAL, 0);
+    void *p = mm_alloc_slow(size, kind, flags);
 
+    (void)t;
     if (p == NULL)
-        p = mm_alloc(size, MM_KIND_MANUAL, 0); /* the slow way: collects */
+        p = mm_alloc(size, kind, flags); /* collects, tries again */
     if (p == NULL)
         errno = ENOMEM;
     return p;
+}
+
+void *tern_malloc(size_t size)
+{
+    return mm_alloc_fast(size, MM_KIND_MANUAL, 0, NULL, malloc_slow);
 }
 
 void tern_free(void *p)

@@ -17,8 +17,6 @@
  */
 #include "mm/mcentral.h"
 
-#include <string.h>
-
 #include "mm/mheap.h"
 #include "tern.h"
 
@@ -63,7 +61,9 @@ static uint32_t scan_nelems(uint32_t bytes, uint32_t size, uint32_t n)
 }
 
 /* Cut a fresh span for class sc: bitmaps at its end (or in the
- * descriptor), objects handed out by bumping freeindex. O(bitmap words). */
+ * descriptor), objects handed out by bumping freeindex; the page heap
+ * cleared every other field.  O(bitmap words): at most 16 words each for
+ * the smallest class (4 KiB pages), cleared inline. */
 static struct mspan *grow(unsigned sc)
 {
     unsigned cls = MM_SPANCLASS_CLASS(sc);
@@ -79,38 +79,31 @@ static struct mspan *grow(unsigned sc)
     s->elemsize = mm_class_size[cls];
     s->divmul = mm_class_divmul[cls];
     s->nelems = mm_class_nelems[cls];
-    s->nalloc = 0;
-    s->freeindex = 0;
-    s->freelist = NULL;
-    s->types = NULL;
     if (s->kind == MM_KIND_SCAN) {
         /* one object that fills its span leaves no room for its type
          * slot: that one is kept in the descriptor, as a large object's */
         uint32_t k =
             scan_nelems(s->npages * MM_PAGE_SIZE, s->elemsize, s->nelems);
         s->nelems = (uint16_t)(k > 0 ? k : 1);
-        if (k == 0) {
-            s->type1 = NULL;
+        if (k == 0)
             s->types = &s->type1;
-        }
     }
     end = s->base + (uintptr_t)s->npages * MM_PAGE_SIZE;
     if (s->nelems <= 32) {
-        s->allocbits = &s->inline_bits[0];
+        s->allocbits = &s->inline_bits[0]; /* cleared by mheap_alloc */
         s->markbits = &s->inline_bits[1];
-        words = 1;
     } else {
         words = (s->nelems + 31u) / 32u;
         end -= 2u * words * sizeof(uint32_t);
         s->allocbits = (uint32_t *)end;
         s->markbits = s->allocbits + words;
+        for (uint32_t k = 0; k < 2u * words; k++)
+            s->allocbits[k] = 0;
     }
-    memset(s->allocbits, 0, words * sizeof(uint32_t));
-    memset(s->markbits, 0, words * sizeof(uint32_t));
     if (s->kind == MM_KIND_SCAN && s->types == NULL) {
         end -= (uintptr_t)s->nelems * sizeof(*s->types);
-        s->types = (const struct tern_type **)end;
-        memset(s->types, 0, (size_t)s->nelems * sizeof(*s->types));
+        s->types = (const struct tern_type **)end; /* each slot is written
+                                                   * when its object is */
     }
     return s;
 }

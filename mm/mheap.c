@@ -150,6 +150,14 @@ static void map_free_ends(struct mspan *s)
     map_range(s, s->npages - 1, 1);
 }
 
+/* map_free_ends for a span of region r, whose first page is page p. */
+static inline void map_ends_at(struct mheap_region *r, uint32_t p,
+                               struct mspan *s)
+{
+    r->map[p] = s;
+    r->map[p + s->npages - 1] = s;
+}
+
 /* --- span descriptors ------------------------------------------------------
  */
 
@@ -225,6 +233,9 @@ static bool desc_grow(void)
     return true;
 }
 
+/* A spare descriptor, its fields stale: the caller sets every one it
+ * uses (alloc_run sets them all).  Lock held.  O(1) unless the spares
+ * ran out (desc_grow: O(regions), once per page of descriptors). */
 static struct mspan *desc_get(void)
 {
     struct mspan *s;
@@ -233,7 +244,6 @@ static struct mspan *desc_get(void)
         return NULL;
     s = mheap.desc_free;
     mheap.desc_free = s->next;
-    memset(s, 0, sizeof *s);
     mheap.desc_inuse++;
     return s;
 }
@@ -320,48 +330,61 @@ void mheap_init(const struct mm_region *rg, int n)
 /* --- allocation
  * ------------------------------------------------------------------ */
 
+/* Take a free run of at least npages, give the remainder back to the
+ * lists, and make the run's descriptor a fresh span: every field but the
+ * run itself cleared.  Lock held.  O(1): two bitmap searches, a split,
+ * and the page map's end entries (all of them when interior). */
 static struct mspan *alloc_run(uint32_t npages, enum mspan_state state,
                                bool interior)
 {
-    struct mspan *s, *rest;
+    struct mspan *s, *rest = NULL;
+    struct mheap_region *r;
+    uint32_t first;
 
     if (npages == 0)
         return NULL;
-    /* A descriptor for the remainder first, so a failure leaves nothing
-     * half done. */
-    rest = desc_get();
-    if (rest == NULL)
-        return NULL;
+    /* A spare descriptor for the remainder before the search (making
+     * one takes a page), so a failure leaves nothing half done. */
+    if (mheap.desc_free == NULL)
+        (void)desc_grow();
     s = list_find(npages);
-    if (s == NULL) {
-        desc_release(rest);
+    if (s == NULL)
         return NULL;
-    }
+    if (s->npages > npages && (rest = desc_get()) == NULL)
+        return NULL;
     list_remove(s);
-    if (s->npages > npages) {
+    r = region_of(s->base);
+    first = page_of(r, s->base);
+    if (rest != NULL) {
         rest->base = s->base + (uintptr_t)npages * MM_PAGE_SIZE;
         rest->npages = s->npages - npages;
         rest->state = MSPAN_FREE;
         s->npages = npages;
-        map_free_ends(rest);
+        map_ends_at(r, first + npages, rest);
         list_insert(rest);
-    } else {
-        desc_release(rest);
     }
     s->state = (uint8_t)state;
     s->spanclass = 0;
     s->kind = 0;
+    s->sizeclass = 0;
     s->sweepgen = mm_sweepgen; /* nothing in it to sweep */
     s->gcflags = 0;
-    s->nelems = s->nalloc = 0;
+    s->elemsize = 0;
+    s->divmul = 0;
+    s->nelems = s->nalloc = s->freeindex = 0;
+    s->pad = 0;
     s->freelist = NULL;
     s->allocbits = s->markbits = NULL;
+    s->gcnext = NULL;
     s->types = NULL;
+    s->type1 = NULL;
+    s->inline_bits[0] = s->inline_bits[1] = 0;
     if (interior || npages <= 2) {
-        map_range(s, 0, npages);
+        for (uint32_t i = 0; i < npages; i++)
+            r->map[first + i] = s;
         s->mapping = 0;
     } else {
-        map_free_ends(s); /* first and last page */
+        map_ends_at(r, first, s); /* first and last page */
         s->mapping = 1;
     }
     mheap.pages[MSPAN_FREE] -= npages;
@@ -423,7 +446,7 @@ void mheap_free(struct mspan *s)
             desc_release(right);
         }
     }
-    map_free_ends(s);
+    map_ends_at(r, page_of(r, s->base), s);
     list_insert(s);
 }
 

@@ -23,10 +23,12 @@
 #define MM_NUM_KINDS       3
 #define MM_NUM_SPANCLASSES (MM_NUM_CLASSES * MM_NUM_KINDS)
 
-/* A span class: size class and kind in one byte-sized index. */
-#define MM_SPANCLASS(cls, kind) ((cls)*MM_NUM_KINDS + (kind))
-#define MM_SPANCLASS_CLASS(sc)  ((sc) / MM_NUM_KINDS)
-#define MM_SPANCLASS_KIND(sc)   ((sc) % MM_NUM_KINDS)
+/* A span class: size class and kind in one byte-sized index, kind-major
+ * so that the allocation fast path, whose kind is a constant, indexes the
+ * mcache with the class alone. */
+#define MM_SPANCLASS(cls, kind) ((kind)*MM_NUM_CLASSES + (cls))
+#define MM_SPANCLASS_CLASS(sc)  ((sc) % MM_NUM_CLASSES)
+#define MM_SPANCLASS_KIND(sc)   ((sc) / MM_NUM_CLASSES)
 
 /* mm_alloc flags */
 #define MM_ZERO 0x1u /* the object must read as zeros */

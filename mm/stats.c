@@ -17,12 +17,13 @@ void mm_read_stats(struct mm_stats *st)
     st->total_alloc = mmc.large_total;
     st->heap_alloc = mmc.large_bytes;
     for (unsigned c = 0; c < MM_NUM_CLASSES; c++) {
-        st->mallocs += mmc.class_mallocs[c];
-        st->frees += mmc.class_frees[c];
+        uint64_t m = mm_mallocs(c), f = mm_frees(c);
+
+        st->mallocs += m;
+        st->frees += f;
         if (c > 0) {
-            st->total_alloc += mmc.class_mallocs[c] * mm_class_size[c];
-            st->heap_alloc +=
-                (mmc.class_mallocs[c] - mmc.class_frees[c]) * mm_class_size[c];
+            st->total_alloc += m * mm_class_size[c];
+            st->heap_alloc += (m - f) * mm_class_size[c];
         }
     }
     st->heap_objects = st->mallocs - st->frees;
@@ -64,8 +65,8 @@ void mm_read_class_stats(unsigned cls, uint64_t *mallocs, uint64_t *frees)
 {
     unsigned long irq = mm_lock();
 
-    *mallocs = cls < MM_NUM_CLASSES ? mmc.class_mallocs[cls] : 0;
-    *frees = cls < MM_NUM_CLASSES ? mmc.class_frees[cls] : 0;
+    *mallocs = cls < MM_NUM_CLASSES ? mm_mallocs(cls) : 0;
+    *frees = cls < MM_NUM_CLASSES ? mm_frees(cls) : 0;
     mm_unlock(irq);
 }
 
@@ -196,10 +197,9 @@ const char *mm_verify(void)
     {
         uint64_t alloc = mmc.large_bytes, live = 0;
         for (unsigned c = 0; c < MM_NUM_CLASSES; c++) {
-            live += mmc.class_mallocs[c] - mmc.class_frees[c];
+            live += mm_mallocs(c) - mm_frees(c);
             if (c > 0)
-                alloc += (mmc.class_mallocs[c] - mmc.class_frees[c]) *
-                         mm_class_size[c];
+                alloc += (mm_mallocs(c) - mm_frees(c)) * mm_class_size[c];
         }
         if (bytes != alloc)
             err = "heap_alloc differs from the recount";

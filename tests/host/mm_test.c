@@ -106,6 +106,27 @@ TEST(mm, object_index_exact_everywhere)
     }
 }
 
+/* The free fast path (mm/fastpath.h) tells an object's start from an
+ * interior pointer by the low word of off * divmul: below divmul exactly
+ * at multiples of the object size, at every offset of every class. */
+TEST(mm, divmul_exact)
+{
+    for (unsigned c = 1; c < MM_NUM_CLASSES; c++) {
+        uint32_t bytes = (uint32_t)mm_class_npages[c] * MM_PAGE_SIZE;
+        uint32_t m = mm_class_divmul[c];
+
+        for (uint32_t off = 0; off < bytes; off++) {
+            uint64_t q = (uint64_t)off * m;
+            bool start = off % mm_class_size[c] == 0;
+            if (((uint32_t)q < m) != start ||
+                (uint32_t)(q >> 32) != off / mm_class_size[c]) {
+                EXPECT_EQ(off, 0);
+                return;
+            }
+        }
+    }
+}
+
 TEST(mm, size_lookup_picks_smallest_class)
 {
     for (size_t s = 1; s <= MM_MAX_SMALL; s++) {
