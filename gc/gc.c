@@ -575,6 +575,18 @@ void *tern_alloc_scan(size_t size)
  * asked for) or is unsafe here: in an interrupt handler, before the
  * scheduler runs, on the GC's own goroutines, or re-entered (starting the
  * workers allocates their stacks). */
+/*
+ * A manual allocation (malloc, a goroutine's descriptor or stack) is about
+ * to fail: collect, and the caller tries again.  Not in a handler, not on
+ * the collector's own goroutines, not re-entered, and not on a goroutine
+ * whose stack has less than TERN_GC_ROOM bytes left: the collection runs
+ * on the caller's stack, and a small goroutine that mallocs would
+ * overflow its stack where it expected NULL at worst (it gets NULL).
+ */
+#ifndef TERN_GC_ROOM
+#define TERN_GC_ROOM 1024
+#endif
+
 static bool collect_for_mm(size_t size)
 {
     static bool busy TERN_PRIVATE;
@@ -582,7 +594,8 @@ static bool collect_for_mm(size_t size)
 
     if (busy || arch_in_isr() || cur == NULL || cur->system ||
         (gc.heap_live == 0 && gc.sweep_done) ||
-        size > (size_t)mheap.total_pages * MM_PAGE_SIZE)
+        size > (size_t)mheap.total_pages * MM_PAGE_SIZE ||
+        arch_sp() - (uintptr_t)cur->stack < ARCH_STACK_GUARD + TERN_GC_ROOM)
         return false;
     busy = true;
     tern_gc();

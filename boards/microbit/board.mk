@@ -21,7 +21,10 @@ PAGE_SIZE := 512
 SBRK_ARENA := 512
 BOARD_SRCS :=
 # The shell's `goroutines` snapshot: 6 goroutines (288 bytes of RAM).
+# GC_ROOM: stack a goroutine must have left for a failing malloc to
+# collect on it (collections use about 520 bytes here).
 BOARD_DEFS := -DSHELL_MAX_G=6 -DTERN_GC_STACKSIZE=768 -DTERN_GC_PAUSES=8 \
+	-DTERN_GC_ROOM=640 \
 	-DTERN_GC_STACK=32
 QEMU := qemu-system-arm
 QEMU_ARGS := -M microbit
