@@ -176,16 +176,18 @@ static void wake_slow(struct sudog *sg, const tern_chan *c)
         timer_remove(m0.p, &sg->g->tn); /* its timeout, if it had one */
 }
 
-/* Wake a parked goroutine: it runs next.  isr: the caller may be an
- * interrupt handler (the try-operations; the blocking ones refuse to run
- * in one).  Interrupts masked. */
+/* Wake a parked goroutine: it runs next.  sel and gp: sg's, read before
+ * the element copy (which the compiler must assume may write sg).  isr:
+ * the caller may be an interrupt handler (the try-operations; the
+ * blocking ones refuse to run in one).  Interrupts masked. */
 static inline __attribute__((always_inline)) void
-wake(struct sudog *sg, bool success, const tern_chan *c, bool isr)
+wake(struct sudog *sg, const struct selrec *sel, struct g *gp, bool success,
+     const tern_chan *c, bool isr)
 {
     sg->success = success;
-    if (__builtin_expect(c->irqfed || sg->sel != NULL, 0))
+    if (__builtin_expect(c->irqfed || sel != NULL, 0))
         wake_slow(sg, c);
-    sched_ready(sg->g, true);
+    sched_ready(gp, true);
     if (isr && arch_in_isr()) /* a handler's try-send or try-receive */
         sched_isr_woke();
 }
@@ -260,8 +262,11 @@ send_now(tern_chan *c, const void *elem, bool isr)
     if (c->closed)
         tern_panic("send on closed channel");
     if ((sg = dequeue_c(c, &c->recvq)) != NULL) {
+        const struct selrec *sel = sg->sel;
+        struct g *gp = sg->g;
+
         elemcpy(c, sg->elem, elem);
-        wake(sg, true, c, isr);
+        wake(sg, sel, gp, true, c, isr);
         return 1;
     }
     if (c->count < c->cap) {
@@ -281,6 +286,9 @@ static inline __attribute__((always_inline)) int recv_now(tern_chan *c,
     struct sudog *sg = dequeue_c(c, &c->sendq);
 
     if (sg != NULL) {
+        const struct selrec *sel = sg->sel;
+        struct g *gp = sg->g;
+
         if (c->cap == 0) {
             elemcpy(c, elem, sg->elem);
         } else {
@@ -290,7 +298,7 @@ static inline __attribute__((always_inline)) int recv_now(tern_chan *c,
             c->recvx = c->recvx + 1 == c->cap ? 0 : c->recvx + 1;
             c->sendx = c->recvx;
         }
-        wake(sg, true, c, isr);
+        wake(sg, sel, gp, true, c, isr);
         return 1;
     }
     if (c->count > 0) {
@@ -370,9 +378,9 @@ void tern_chan_close(tern_chan *c)
         tern_panic("close of closed channel");
     c->closed = true;
     while ((sg = dequeue_c(c, &c->recvq)) != NULL)
-        wake(sg, false, c, true);
+        wake(sg, sg->sel, sg->g, false, c, true);
     while ((sg = dequeue_c(c, &c->sendq)) != NULL)
-        wake(sg, false, c, true);
+        wake(sg, sg->sel, sg->g, false, c, true);
     arch_irq_restore(irq);
 }
 

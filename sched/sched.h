@@ -172,7 +172,34 @@ void sched_tick(void);
  * where it belongs (run queue, timer heap, a wait queue) and set its state
  * and wait reason.  Interrupts masked; returns masked. */
 void schedule(void);
-#define sched_park schedule
+
+extern struct g *gc_scanning_g; /* gc/gc.h: a G not to run yet */
+
+/* schedule() for a G that parks (its state and wait queue set): the
+ * common pick, runnext (the G whose wake-up the parking one is waiting
+ * on, a channel's partner), inline in the parking path, under the same
+ * conditions as schedule's; where no hardware checks stacks, schedule
+ * checks the canary at every switch, so it always goes there. */
+static inline __attribute__((always_inline)) void sched_park(void)
+{
+#if ARCH_STACK_HW
+    struct m *mp = &m0;
+    struct p *pp = mp->p;
+    struct g *cur = mp->curg, *next = pp->runnext;
+
+    if (__builtin_expect(next != NULL && next != cur && sched.runq_size == 0 &&
+                             next != gc_scanning_g,
+                         1)) {
+        pp->runnext = NULL;
+        next->state = G_RUNNING;
+        next->switches++;
+        mp->curg = next;
+        arch_context_switch(&cur->ctx, &next->ctx);
+        return;
+    }
+#endif
+    schedule();
+}
 
 /* Deepest use of gp's stack (of the idle loop's if NULL), measured by its
  * paint: O(unused bytes).  Reports and tests. */
