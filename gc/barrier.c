@@ -19,8 +19,7 @@ static __attribute__((noinline)) void store_slow(void *slot, const void *p)
 {
     unsigned long irq = arch_irq_save();
 
-    gc_shade(*(void *const *)slot);
-    gc_shade(p);
+    gc_shade_pair(*(void *const *)slot, p);
     *(const void **)slot = p;
     arch_irq_restore(irq);
 }

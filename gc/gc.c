@@ -25,9 +25,10 @@
  *      malloc'd span, the fields of one finalizable object, or one
  *      goroutine's stack.  A stack is scanned while its goroutine is
  *      held off the CPU (schedule() defers it), one goroutine at a time;
- *      every masked section is one shade or one chunk of CHUNK_WORDS
- *      words.  At the fixed point (nothing grey, every root done) white
- *      objects are garbage for good; then a step per finalizer record
+ *      every masked section shades at most a batch of pointers
+ *      (gc/mark.c) or one chunk of CHUNK_WORDS words.  At the fixed
+ *      point (nothing grey, every root done) white objects are garbage
+ *      for good; then a step per finalizer record
  *      queues the white finalizable objects and marks them
  *      (gc/finalizer.c).
  *   4. Mark termination, stop-the-world (masked, O(span classes)): no

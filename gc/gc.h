@@ -28,6 +28,9 @@ void gc_init(void);
 
 /* Shade the object p points into, if any (a grey push or a mark). */
 void gc_shade(const void *p);
+/* gc_shade(a); gc_shade(b), with one span lookup when they share a span
+ * (the write barrier's old and new pointer). */
+void gc_shade_pair(const void *a, const void *b);
 /* Shade every word of [p, p + n) that points into the heap. */
 void gc_shade_range(const void *p, size_t n);
 

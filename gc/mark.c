@@ -19,13 +19,26 @@
  * its span like an object does (the rescan then takes the object whole).
  *
  * Concurrency (one core, preemptive): every change to mark bits, the grey
- * stack, the overflow list and `busy` happens with interrupts masked, one
- * object's shade at a time.  Scanning reads object memory unmasked: a
- * mutator storing into an object being scanned goes through the barrier,
- * which shades both the old and the new pointer, so whichever the scan
- * reads, both are marked.  `busy` counts scans in progress so that mark
- * termination cannot run while a preempted scanner still holds an object
- * it has popped.
+ * stack, the overflow list and `busy` happens with interrupts masked.
+ * Scanning reads object memory unmasked: a mutator storing into an
+ * object being scanned goes through the barrier, which shades both the
+ * old and the new pointer, so whichever the scan reads, both are marked.
+ * `busy` counts scans in progress so that mark termination cannot run
+ * while a preempted scanner still holds an object it has popped.
+ *
+ * Batched shading (the cost of marking).  A scan does not mask per
+ * pointer: it collects the slots holding heap pointers (struct shadebuf)
+ * and shades them SHADE_BATCH at a time in one masked section, through a
+ * span cache (struct spancache) that spares the page-map walk when
+ * consecutive pointers share a span.  The object scanner (gc_mark_work)
+ * goes further: one masked section shades the last object's pointers,
+ * retires it and pops the next grey object, so a small object costs one
+ * masked section, bounded by SHADE_BATCH shades.  Rejected: masking a
+ * whole object's scan (unbounded for big objects, and a small object
+ * with many pointers to scattered spans is already hundreds of
+ * instructions); scanning with interrupts on and marking without the
+ * mask (the barrier runs in goroutines that preempt the scanner, and a
+ * mark bit or grey push half done is lost).
  */
 #include <string.h>
 
@@ -131,6 +144,43 @@ static inline bool in_heap(uintptr_t p)
     return p - gc.heap_lo < gc.heap_hi - gc.heap_lo;
 }
 
+/* The span lookup, cached across the pointers shaded: consecutive
+ * pointers mostly land in one span (a tree's nodes, a vector's leaves),
+ * and a hit costs a subtract and a compare instead of the page-map walk.
+ * Only GC spans are cached (the others are not shaded).  A cache is
+ * filled and used with interrupts masked, and stays valid across the
+ * masked sections of one marking phase: a GC span is freed or reused
+ * only by sweeping, and nothing is swept while marking.  A cache that
+ * outlives its masked section (gc_mark_work's) is emptied when a
+ * section finds another cycle (gc_cycle) than the one that filled it. */
+struct spancache {
+    uintptr_t hbase; /* ~ the cached span's first byte (hidden: below) */
+    uintptr_t size;  /* its bytes; 0: nothing cached */
+    struct mspan *s; /* the span */
+    uint32_t cycle;  /* gc_cycle when filled */
+};
+
+#define SPANCACHE_EMPTY                                                        \
+    {                                                                          \
+        ~(uintptr_t)0, 0, NULL, 0                                              \
+    }
+
+static inline struct mspan *span_of(struct spancache *c, uintptr_t p)
+{
+    struct mspan *s;
+
+    if (p - ~c->hbase < c->size)
+        return c->s;
+    s = mheap_span_at(p);
+    if (s != NULL && s->kind != MM_KIND_MANUAL &&
+        (s->state == MSPAN_SMALL || s->state == MSPAN_LARGE)) {
+        c->hbase = ~s->base;
+        c->size = (uintptr_t)s->npages << MM_PAGE_SHIFT;
+        c->s = s;
+    }
+    return s;
+}
+
 _Noreturn static void zombie(uintptr_t p, uintptr_t slot, struct mspan *s)
 {
     fatal_begin();
@@ -142,12 +192,23 @@ _Noreturn static void zombie(uintptr_t p, uintptr_t slot, struct mspan *s)
     fatal_end();
 }
 
+/* Put span s on the overflow list (once).  Masked. */
+static void overflow_locked(struct mspan *s)
+{
+    gc.overflows++;
+    if (!(s->gcflags & MSPAN_GC_OVERFLOW)) {
+        s->gcflags |= MSPAN_GC_OVERFLOW;
+        s->gcnext = gc.ovf;
+        gc.ovf = s;
+    }
+}
+
 /* Grey the object holding p: mark it, and queue it unless it is noscan.
  * slot != 0: p was read from a typed pointer field there (the zombie
- * check applies).  Masked. */
-static void shade_locked(uintptr_t p, uintptr_t slot)
+ * check applies).  Masked; c is this masked section's span cache. */
+static void shade_locked(struct spancache *c, uintptr_t p, uintptr_t slot)
 {
-    struct mspan *s = mheap_span_at(p);
+    struct mspan *s = span_of(c, p);
     uint32_t i, bit, *w;
 
     if (s == NULL || s->kind == MM_KIND_MANUAL)
@@ -161,15 +222,15 @@ static void shade_locked(uintptr_t p, uintptr_t slot)
     } else {
         return;
     }
+    w = &s->markbits[i / 32];
+    bit = 1u << (i % 32);
+    if (*w & bit)
+        return; /* marked: allocated (only allocated objects are) */
     if (!mm_bit(s->allocbits, i)) {
         if (slot != 0 && (gc.debug & TERN_GC_ZOMBIE) && i < s->freeindex)
             zombie(p, slot, s);
         return;
     }
-    w = &s->markbits[i / 32];
-    bit = 1u << (i % 32);
-    if (*w & bit)
-        return;
     *w |= bit;
     gc.heap_marked += s->state == MSPAN_LARGE
                           ? (uint64_t)s->npages * MM_PAGE_SIZE
@@ -180,48 +241,127 @@ static void shade_locked(uintptr_t p, uintptr_t slot)
         gc.stk[gc.sp++] = s->base + (uintptr_t)i * s->elemsize;
         return;
     }
-    gc.overflows++;
-    if (!(s->gcflags & MSPAN_GC_OVERFLOW)) {
-        s->gcflags |= MSPAN_GC_OVERFLOW;
-        s->gcnext = gc.ovf;
-        gc.ovf = s;
-    }
+    overflow_locked(s);
 }
 
 void gc_shade(const void *p)
 {
+    struct spancache c = SPANCACHE_EMPTY;
+
     if (in_heap((uintptr_t)p))
-        shade_locked((uintptr_t)p, 0);
+        shade_locked(&c, (uintptr_t)p, 0);
+}
+
+void gc_shade_pair(const void *a, const void *b)
+{
+    struct spancache c = SPANCACHE_EMPTY;
+
+    if (in_heap((uintptr_t)a))
+        shade_locked(&c, (uintptr_t)a, 0);
+    if (in_heap((uintptr_t)b))
+        shade_locked(&c, (uintptr_t)b, 0);
 }
 
 void gc_shade_range(const void *p, size_t n)
 {
+    struct spancache c = SPANCACHE_EMPTY;
     const uintptr_t *w = p;
 
     if (((uintptr_t)p & (sizeof(uintptr_t) - 1)) != 0)
         return; /* no aligned pointer can be inside */
     for (size_t k = 0; k < n / sizeof(uintptr_t); k++)
         if (in_heap(w[k]))
-            shade_locked(w[k], 0);
+            shade_locked(&c, w[k], 0);
 }
 
-/* Scan [lo, hi) conservatively: every aligned word that points into the
- * heap is a candidate.  Words are shaded one masked section each; the
- * memory must stay readable (a GC object during marking, a global). */
-__attribute__((no_sanitize_address)) void gc_scan_conservative(const void *lo,
-                                                               const void *hi)
+/* Batched shading.  A scan reads memory unmasked and collects the slots
+ * that hold heap pointers; every SHADE_BATCH of them are shaded in one
+ * masked section with one span cache (the slot is read again there:
+ * that is the scan's read, as late as it may be; a store meanwhile went
+ * through the barrier, which shaded both the old and the new pointer).
+ * So a masked section shades at most SHADE_BATCH pointers: a few
+ * hundred instructions at the worst (every one a cache miss), tens when
+ * they share spans.  The object scanner shades an object's last batch
+ * in the same masked section that pops the next grey object
+ * (gc_mark_work).  A slot's bit 0 says it is a typed field (the zombie
+ * check applies to it).  Slots, and the span cache's base, are kept
+ * complemented: the buffer and the cache live in the scanner's frames,
+ * which a conservative scan of its own stack (scan_own_stack,
+ * scan_thread_stack) reads, and a stale slot address there would keep
+ * the object holding it alive for a cycle. */
+#define SHADE_BATCH 8
+
+struct shadebuf {
+    uint32_t n;                  /* slots held */
+    uintptr_t slot[SHADE_BATCH]; /* ~(address | 1 if a typed field) */
+};
+
+/* Every slot written: the frame must not hold what an earlier call left
+ * there (a conservative scan of this stack would read it). */
+#define SHADEBUF_EMPTY                                                         \
+    {                                                                          \
+        0,                                                                     \
+        {                                                                      \
+            0                                                                  \
+        }                                                                      \
+    }
+
+/* Shade the buffer's slots and empty it.  Masked. */
+static __attribute__((no_sanitize_address)) void
+flush_locked(struct shadebuf *b, struct spancache *c)
+{
+    for (uint32_t k = 0; k < b->n; k++) {
+        uintptr_t x = ~b->slot[k], slot = x & ~(uintptr_t)1;
+        uintptr_t v = *(const uintptr_t *)slot;
+
+        if (in_heap(v))
+            shade_locked(c, v, (x & 1) ? slot : 0);
+    }
+    b->n = 0;
+}
+
+static void flush(struct shadebuf *b)
+{
+    struct spancache c = SPANCACHE_EMPTY;
+    unsigned long irq;
+
+    if (b->n == 0)
+        return;
+    irq = arch_irq_save();
+    flush_locked(b, &c);
+    arch_irq_restore(irq);
+}
+
+static inline void candidate(struct shadebuf *b, const uintptr_t *slot,
+                             uintptr_t typed)
+{
+    b->slot[b->n++] = ~((uintptr_t)slot | typed);
+    if (b->n == SHADE_BATCH)
+        flush(b);
+}
+
+/* Collect the heap pointers of [lo, hi) (aligned words) into b. */
+static __attribute__((no_sanitize_address)) void
+collect_conservative(struct shadebuf *b, const void *lo, const void *hi)
 {
     uintptr_t a = ((uintptr_t)lo + sizeof(uintptr_t) - 1) &
                   ~(uintptr_t)(sizeof(uintptr_t) - 1);
 
-    for (const uintptr_t *w = (const uintptr_t *)a; (const void *)w < hi; w++) {
-        uintptr_t v = *w;
-        if (in_heap(v)) {
-            unsigned long s = arch_irq_save();
-            shade_locked(v, 0);
-            arch_irq_restore(s);
-        }
-    }
+    for (const uintptr_t *w = (const uintptr_t *)a; (const void *)w < hi; w++)
+        if (in_heap(*w))
+            candidate(b, w, 0);
+}
+
+/* Scan [lo, hi) conservatively: every aligned word that points into the
+ * heap is a candidate, shaded in batches (above), all of them before
+ * this returns; the memory must stay readable (a GC object during
+ * marking, a global, a stack whose goroutine is held off the CPU). */
+void gc_scan_conservative(const void *lo, const void *hi)
+{
+    struct shadebuf b = SHADEBUF_EMPTY;
+
+    collect_conservative(&b, lo, hi);
+    flush(&b);
 }
 
 /* Bytes of one object scanned per work unit: a big object (a large
@@ -230,25 +370,20 @@ __attribute__((no_sanitize_address)) void gc_scan_conservative(const void *lo,
  * holds the CPU for a whole object however big. */
 #define SCAN_PIECE 1024
 
-/* Scan the object at base (grey -> black) from byte `from`, at most
- * about SCAN_PIECE bytes (whole elements of its type).  Returns bytes
- * scanned; *rest is the offset to go on from, 0 when done. */
-static uint32_t scan_piece(uintptr_t base, size_t from, size_t *rest)
+/* Scan the object at base (grey -> black), in span s, from byte `from`,
+ * at most about SCAN_PIECE bytes (whole elements of its type): its
+ * pointers are collected into b (some may be left there, unshaded, for
+ * the caller to flush).  Returns bytes scanned; *rest is the offset to
+ * go on from, 0 when done. */
+static uint32_t scan_piece(struct mspan *s, uintptr_t base, size_t from,
+                           size_t *rest, struct shadebuf *b)
 {
-    struct mspan *s = mheap_span_at(base);
     const struct tern_type *t;
-    size_t size, end;
+    size_t size = s->elemsize, end;
 
     *rest = 0;
-    if (s == NULL)
-        return 0;
-    if (s->state == MSPAN_LARGE) {
-        size = s->elemsize;
-        t = s->type1;
-    } else {
-        size = s->elemsize;
-        t = mm_object_type(s, mm_object_index(s, base));
-    }
+    t = s->state == MSPAN_LARGE ? s->type1
+                                : mm_object_type(s, mm_object_index(s, base));
     end = size - from > SCAN_PIECE ? from + SCAN_PIECE : size;
     if (t != NULL && end < size) { /* whole elements */
         end = (end + t->size - 1) / t->size * t->size;
@@ -258,7 +393,7 @@ static uint32_t scan_piece(uintptr_t base, size_t from, size_t *rest)
     if (end < size)
         *rest = end;
     if (t == NULL) {
-        gc_scan_conservative((void *)(base + from), (void *)(base + end));
+        collect_conservative(b, (void *)(base + from), (void *)(base + end));
         return (uint32_t)(end - from);
     }
     for (size_t e = from; e + t->size <= end; e += t->size) {
@@ -269,60 +404,68 @@ static uint32_t scan_piece(uintptr_t base, size_t from, size_t *rest)
             uint32_t m = t->ptrmask[k / 32];
             while (m != 0) {
                 size_t j = k + (size_t)__builtin_ctz(m);
-                uintptr_t v = w[j];
                 m &= m - 1;
-                if (in_heap(v)) {
-                    unsigned long irq = arch_irq_save();
-                    shade_locked(v, (uintptr_t)&w[j]);
-                    arch_irq_restore(irq);
-                }
+                if (in_heap(w[j]))
+                    candidate(b, &w[j], 1);
             }
         }
     }
     return (uint32_t)(end - from);
 }
 
-/* The whole object (a rescan, a finalizable object's fields). */
-static uint32_t scan_object(uintptr_t base)
+/* The whole object, its pointers collected into b (a rescan, a
+ * finalizable object's fields). */
+static uint32_t scan_object(uintptr_t base, struct shadebuf *b)
 {
+    struct mspan *s = mheap_span_at(base);
     uint32_t n = 0;
     size_t off = 0;
 
+    if (s == NULL)
+        return 0;
     do
-        n += scan_piece(base, off, &off);
+        n += scan_piece(s, base, off, &off, b);
     while (off != 0);
     return n;
 }
 
-/* Scan a grey-stack entry: an object, or a continuation (address | 1)
- * of one; queue what is left of it.  Returns bytes scanned. */
-static uint32_t scan_entry(uintptr_t e)
+/* Scan a grey-stack entry of span s: an object, or a continuation
+ * (address | 1) of one; queue what is left of it.  Its last pointers may
+ * be left in b.  Returns bytes scanned. */
+static uint32_t scan_entry(uintptr_t e, struct mspan *s, struct shadebuf *b)
 {
     uintptr_t base = e, addr = e & ~(uintptr_t)1;
     size_t rest;
     uint32_t n;
 
     if (e & 1) {
-        struct mspan *s = mheap_span_at(addr);
         base =
             s->state == MSPAN_LARGE
                 ? s->base
                 : s->base + (uintptr_t)mm_object_index(s, addr) * s->elemsize;
+    } else if (s->state == MSPAN_SMALL &&
+               s->elemsize <= 32 * sizeof(uintptr_t)) {
+        /* A small object of one element: its pointer mask is one word. */
+        const struct tern_type *t = mm_object_type(s, mm_object_index(s, base));
+        if (t != NULL && t->size * 2 > s->elemsize) {
+            const uintptr_t *w = (const uintptr_t *)base;
+            uint32_t m = t->ptrmask[0];
+            while (m != 0) {
+                uint32_t j = (uint32_t)__builtin_ctz(m);
+                m &= m - 1;
+                if (in_heap(w[j]))
+                    candidate(b, &w[j], 1);
+            }
+            return s->elemsize;
+        }
     }
-    n = scan_piece(base, addr - base, &rest);
+    n = scan_piece(s, base, addr - base, &rest, b);
     if (rest != 0) {
         unsigned long irq = arch_irq_save();
-        if (gc.sp < gc.cap) {
+        if (gc.sp < gc.cap)
             gc.stk[gc.sp++] = (base + rest) | 1;
-        } else { /* no room: the span is rescanned, objects whole */
-            struct mspan *s = mheap_span_at(base);
-            gc.overflows++;
-            if (!(s->gcflags & MSPAN_GC_OVERFLOW)) {
-                s->gcflags |= MSPAN_GC_OVERFLOW;
-                s->gcnext = gc.ovf;
-                gc.ovf = s;
-            }
-        }
+        else /* no room: the span is rescanned, objects whole */
+            overflow_locked(s);
         arch_irq_restore(irq);
     }
     return n;
@@ -330,7 +473,12 @@ static uint32_t scan_entry(uintptr_t e)
 
 uint32_t gc_scan_fields(uintptr_t base)
 {
-    return scan_object(base);
+    struct shadebuf b = SHADEBUF_EMPTY;
+    uint32_t n;
+
+    n = scan_object(base, &b);
+    flush(&b);
+    return n;
 }
 
 bool gc_marked(uintptr_t p)
@@ -351,13 +499,13 @@ bool gc_marked(uintptr_t p)
 
 /* An overflowed span: scan its marked objects again.  The span stays in
  * use while marking (nothing is swept), so its fields are stable. */
-static uint32_t rescan_span(struct mspan *s)
+static uint32_t rescan_span(struct mspan *s, struct shadebuf *b)
 {
     uint32_t n = 0;
 
     for (uint32_t i = 0; i < s->nelems; i++)
         if (mm_bit(s->markbits, i))
-            n += scan_object(s->base + (uintptr_t)i * s->elemsize);
+            n += scan_object(s->base + (uintptr_t)i * s->elemsize, b);
     return n;
 }
 
@@ -416,9 +564,13 @@ static uint32_t scan_manual_object(struct mspan *s, uint32_t i, uintptr_t base,
             arch_irq_restore(irq);
             break;
         }
-        for (const uintptr_t *w = (const uintptr_t *)a; (uintptr_t)w < b; w++)
-            if (in_heap(*w))
-                shade_locked(*w, 0);
+        {
+            struct spancache c = SPANCACHE_EMPTY;
+            for (const uintptr_t *w = (const uintptr_t *)a; (uintptr_t)w < b;
+                 w++)
+                if (in_heap(*w))
+                    shade_locked(&c, *w, 0);
+        }
         arch_irq_restore(irq);
         work += (uint32_t)(b - a);
     }
@@ -655,38 +807,67 @@ void gc_set_stack_room(uint32_t n)
     gc.cap = n == 0 || n > TERN_GC_STACK ? TERN_GC_STACK : n;
 }
 
+/* Work until budget (scan bytes) is spent or none is left.  The hot
+ * path, small grey objects: one masked section shades the last object's
+ * pending pointers (at most SHADE_BATCH), retires it (busy, scan_work)
+ * and pops the next one, with one span cache for all of it; the object
+ * is then read unmasked.  An object is thus one masked section unless it
+ * holds more than SHADE_BATCH heap pointers. */
 bool gc_mark_work(int64_t budget)
 {
-    bool any = false;
+    struct spancache c = SPANCACHE_EMPTY;
+    struct shadebuf b = SHADEBUF_EMPTY;
+    bool any = false, held = false;
+    uint32_t n = 0;
 
-    while (budget > 0) {
+    b.n = 0;
+    for (;;) {
         unsigned long irq = arch_irq_save();
-        uint32_t n;
 
-        if (gc.phase != GC_MARK) {
+        if (c.cycle != gc_cycle) {
+            c.size = 0;
+            c.cycle = gc_cycle;
+        }
+        if (held) { /* the last object: its pointers, and it is done */
+            if (b.n != 0)
+                flush_locked(&b, &c);
+            gc.busy--;
+            gc.scan_work += n;
+            budget -= n;
+            any = true;
+            held = false;
+        }
+        if (budget <= 0 || gc.phase != GC_MARK) {
             arch_irq_restore(irq);
             break;
         }
         if (gc.sp > 0) {
-            uintptr_t base = gc.stk[--gc.sp];
+            uintptr_t e = gc.stk[--gc.sp];
+            struct mspan *s = span_of(&c, e & ~(uintptr_t)1);
             gc.busy++;
+            held = true;
             arch_irq_restore(irq);
-            n = scan_entry(base);
-        } else if (gc.ovf != NULL) {
+            /* (s stays this span: nothing is swept while we hold busy) */
+            n = s != NULL ? scan_entry(e, s, &b) : 0;
+            continue;
+        }
+        if (gc.ovf != NULL) {
             struct mspan *s = gc.ovf;
             gc.ovf = s->gcnext;
             s->gcflags &= (uint8_t)~MSPAN_GC_OVERFLOW;
             gc.busy++;
+            held = true;
             arch_irq_restore(irq);
-            n = rescan_span(s);
-        } else if (!gc.roots_done && !gc.roots_busy) {
+            n = rescan_span(s, &b);
+            continue;
+        }
+        if (!gc.roots_done && !gc.roots_busy) {
             gc.roots_busy = 1;
             gc.busy++;
             arch_irq_restore(irq);
-            n = root_step();
+            n = root_step(); /* shades all it finds before it returns */
             irq = arch_irq_save();
             gc.roots_busy = 0;
-            arch_irq_restore(irq);
         } else if (gc.roots_done && !gc.fin_checked && gc.busy == 0) {
             /* The fixed point: what is white now stays white.  Queue
              * the finalizable white objects, a record a step (the
@@ -694,13 +875,11 @@ bool gc_mark_work(int64_t budget)
             if (gc_fin_check_step())
                 gc.fin_checked = 1;
             gc.busy++; /* (balanced below) */
-            arch_irq_restore(irq);
             n = 16;
         } else {
             arch_irq_restore(irq);
             break;
         }
-        irq = arch_irq_save();
         gc.busy--;
         gc.scan_work += n;
         arch_irq_restore(irq);
