@@ -160,7 +160,7 @@ static struct pair *root_a, *root_c;
  * in it to be found by the conservative scan. */
 static __attribute__((noinline)) void scrub(void)
 {
-    volatile uint8_t junk[384];
+    volatile uint8_t junk[4096];
 
     memset((void *)junk, 0, sizeof junk);
 }
