@@ -336,10 +336,15 @@ static void type(const char *s, size_t n)
     }
 }
 
-/* Wait until the shell has read everything and answered. */
+/* Wait until the shell has read everything and answered: the receive
+ * ring drained, then every needle printed (up to 2 s: without icount,
+ * QEMU's clock runs on while a loaded host starves the guest, so a fixed
+ * pause can end before the last command's answer), then 5 ms more. */
 static void settle(void)
 {
     while (console_rx_pending() > 0)
+        tern_sleep(1000000);
+    for (int i = 0; i < 2000 && capture_missing(&test_capture) != NULL; i++)
         tern_sleep(1000000);
     tern_sleep(5000000);
 }
