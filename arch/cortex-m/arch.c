@@ -313,6 +313,10 @@ uintptr_t arch_sp(void)
     return sp;
 }
 
+#if !defined(CM_SEMIHOSTING)
+volatile int arch_exit_status;
+#endif
+
 _Noreturn void arch_exit(int status)
 {
     (void)arch_irq_save();
@@ -332,6 +336,10 @@ _Noreturn void arch_exit(int status)
                                     ? SEMIHOST_ADP_STOPPED_APPLICATION_EXIT
                                     : 0x20024 /* internal error */));
     }
+#else
+    /* Real hardware: no host to tell.  The status stays where a debugger
+     * finds it (`print arch_exit_status`), and the core sleeps. */
+    arch_exit_status = status;
 #endif
     for (;;)
         __asm__ volatile("wfi");

@@ -9,7 +9,13 @@ SIZE := $(CROSS)size
 GDB := gdb-multiarch
 
 ARCH_CFLAGS := $(CPU_FLAGS) -DCM_$(shell echo $(ARCH_VARIANT) | tr a-z A-Z) \
-	-DCM_CPU_NAME='"$(CPU_NAME)"' -DCM_SEMIHOSTING -mno-unaligned-access
+	-DCM_CPU_NAME='"$(CPU_NAME)"' -mno-unaligned-access
+# Semihosting (the command line, the exit status) only under QEMU: on a
+# real board a BKPT with no debugger attached is a HardFault.  A board
+# with no QEMU line is real hardware.
+ifneq ($(QEMU),)
+ARCH_CFLAGS += -DCM_SEMIHOSTING
+endif
 ARCH_SRCS := arch/cortex-m/start.c arch/cortex-m/arch.c \
 	arch/cortex-m/context.c arch/cortex-m/switch.S \
 	arch/cortex-m/preempt.c arch/cortex-m/pendsv.S \
