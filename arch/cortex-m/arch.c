@@ -68,12 +68,19 @@ unsigned arch_caps(void)
     return caps;
 }
 
-int cm_semihost(int op, void *arg)
+/* Not inlined: the BKPT has one address, cm_semihost_bkpt, which the
+ * fault handler recognises when no debugger takes the call. */
+__attribute__((noinline)) int cm_semihost(int op, void *arg)
 {
     register int r0 __asm__("r0") = op;
     register void *r1 __asm__("r1") = arg;
 
-    __asm__ volatile("bkpt 0xab" : "+r"(r0) : "r"(r1) : "memory");
+    __asm__ volatile(".global cm_semihost_bkpt\n"
+                     ".type cm_semihost_bkpt, %%function\n"
+                     "cm_semihost_bkpt: bkpt 0xab"
+                     : "+r"(r0)
+                     : "r"(r1)
+                     : "memory");
     return r0;
 }
 
