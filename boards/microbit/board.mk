@@ -27,3 +27,6 @@ BOARD_DEFS := -DSHELL_MAX_G=6 -DTERN_GC_STACKSIZE=768 -DTERN_GC_PAUSES=8 \
 QEMU := qemu-system-arm
 QEMU_ARGS := -M microbit
 QEMU_EXIT := semihosting
+# The real micro:bit v1: `make flash` through its DAPLink (CMSIS-DAP);
+# semihosting calls fail harmlessly there (arch/cortex-m/fault.c).
+OPENOCD_CFG := -f interface/cmsis-dap.cfg -f target/nrf51.cfg

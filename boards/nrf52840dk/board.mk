@@ -22,5 +22,5 @@ SBRK_ARENA := 2048
 BOARD_SRCS := boards/drivers/nrf-timer.c
 BOARD_DEFS := -DNRF_TIMER_BASE=0x40008000 -DNRF_TIMER_IRQ=8
 PROBE ?= jlink
-OPENOCD_CFG := -f interface/$(PROBE).cfg $(if $(filter jlink,$(PROBE)),-c 'transport select swd') \
-	-f target/nrf52.cfg
+OPENOCD_CFG := -f interface/$(PROBE).cfg$(if $(filter jlink,$(PROBE)), -c 'transport select swd')
+OPENOCD_CFG += -f target/nrf52.cfg
