@@ -14,7 +14,10 @@
 #   make monitor [PORT=p] [BAUD=n] [DRYRUN=1]
 #                           picocom on a real board's serial port
 #   make bench [BOARD=b]    benchmarks (deterministic QEMU -icount)
-#   make size [BOARD=b]     flash and RAM per segment
+#   make size [BOARD=b]     flash and RAM per segment and per subsystem,
+#                           and the stack report
+#   make stack-report [BOARD=b]
+#                           worst-case stack of every goroutine entry
 #   make gdb [BOARD=b]      gdb attached to QEMU's gdbstub (QEMU boards)
 #                           or to OpenOCD (real boards; HW=1 for a QEMU
 #                           board's real twin); DRYRUN=1 prints it
@@ -53,6 +56,7 @@ GIT := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wundef
 CFLAGS := -std=c11 $(WARN) -ffreestanding -O2 -g \
 	-ffunction-sections -fdata-sections -fno-common -MMD -MP \
+	-fstack-usage -fcallgraph-info=su \
 	-Iinclude -I. -Iarch/$(ARCH) $(ARCH_CFLAGS) $(BOARD_DEFS) \
 	-DBOARD_NAME='"$(BOARD)"' -DBOARD_CPU_HZ=$(BOARD_CPU_HZ)u \
 	-DTERN_PAGE_SIZE=$(PAGE_SIZE) -DTERN_GIT='"$(GIT)"'
@@ -134,7 +138,14 @@ images: $(OUTPUTS) $(B)/qemu.env
 deps:
 	@tools/install-deps
 
-$(B)/obj/%.o: %.c $(BOARD_DIR)/board.mk
+# Objects are rebuilt when the compiler flags change (the git revision
+# aside: boot.o and shell.o follow it below).
+$(B)/cflags: FORCE
+	@mkdir -p $(B)
+	@echo '$(filter-out -DTERN_GIT=%,$(CFLAGS))' | cmp -s - $@ || \
+		echo '$(filter-out -DTERN_GIT=%,$(CFLAGS))' > $@
+
+$(B)/obj/%.o: %.c $(BOARD_DIR)/board.mk $(B)/cflags
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
@@ -337,6 +348,21 @@ bench: all
 size: all
 	@echo "$(BOARD): $(B)/tern.elf"
 	@tools/size-report $(NM) $(B)/tern.elf $(BOARD_DIR)/memory.ld
+	@echo
+	@tools/size-subsys $(B)/tern.map
+	@echo
+	@$(MAKE) --no-print-directory -s BOARD=$(BOARD) stack-report
+
+# Static stack sizing (tools/stacksize): every object is compiled with
+# -fstack-usage -fcallgraph-info=su; the arch's STACK_ARGS give the
+# exception frame, the preemption trampoline and the assembly frames.
+STACK_CI = $(wildcard $(RUNTIME_OBJS:.o=.ci) $(APP_OBJS:.o=.ci))
+
+stack-report: all
+	@tools/stacksize $(STACK_CI) --title '$(BOARD), $(B)/tern.elf' \
+		--sources $(RUNTIME_SRCS) $(APP_SRCS) --entry main --wrapper goentry \
+		--check-limit $(or $(GO_STACK),4096) $(STACK_ARGS) \
+		$(patsubst -D%,--define=%,$(filter -D%,$(BOARD_DEFS)))
 
 # A real board's console: picocom on its serial port (exit: Ctrl-A
 # Ctrl-X).  DRYRUN=1 prints the command without running it.

@@ -71,6 +71,27 @@ def check_images(board, v):
                "; ".join(bad) or p.stderr.strip() or "imgcheck exit %d" % p.returncode)
 
 
+def check_size_subsys(board):
+    """tools/size-subsys (make size): its per-subsystem columns add up to
+    the ELF's sections, byte for byte."""
+    name = "%s.size_per_subsystem_adds_up" % board
+    elf_path = os.path.join(ROOT, "build", board, "tern.elf")
+    if not os.path.exists(elf_path):
+        result(name, False, "%s not built" % elf_path)
+        return
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    from elfread import Elf
+    secs = {s.name: s.size for s in Elf(elf_path).sections}
+    want = [secs.get(".text", 0) + secs.get(".ARM.exidx", 0) + secs.get(".ARM.extab", 0),
+            secs.get(".rodata", 0), secs.get(".data", 0), secs.get(".bss", 0),
+            secs.get(".tern_private", 0)]
+    p = subprocess.run([os.path.join(ROOT, "tools", "size-subsys"), elf_path[:-4] + ".map"],
+                       capture_output=True, text=True)
+    total = [ln.split() for ln in p.stdout.splitlines() if ln.startswith("total")]
+    got = [int(x) for x in total[0][1:6]] if total else None
+    result(name, got == want, "sections %s, size-subsys %s" % (want, got))
+
+
 def check_flash(board):
     name = "%s.flash_command" % board
     p = subprocess.run(["make", "-s", "--no-print-directory", "-C", ROOT, "flash",
@@ -169,6 +190,7 @@ def main():
     for board, v in boards:
         check_images(board, v)
         check_flash(board)
+        check_size_subsys(board)
     check_checkers_catch_damage()
     check_semihosting_without_host()
     return 1 if failed else 0
