@@ -3,16 +3,24 @@
 #   make [BOARD=b]          build build/<b>/tern.{elf,bin,hex,map} and the
 #                           test image build/<b>/tests.{elf,bin,hex,map}
 #   make run [BOARD=b]      boot the demo image in QEMU
-#   make test               host tests + target tests on every board +
-#                           the host tools' tests (tests/tools) + a
-#                           bounded run of the shell's fuzzer
+#   make test               host tests + target tests on every QEMU board +
+#                           the host tools' tests (tests/tools: the real
+#                           boards' images among them) + a bounded run of
+#                           the shell's fuzzer
+#   make flash [BOARD=b] [DRYRUN=1] [PROBE=p]
+#                           program a real board (OpenOCD or UF2 copy)
 #   make plot [BOARD=b]     the demo's heap over time: build/memplot.png
 #   make fuzz               the shell's libFuzzer target, FUZZ_TIME seconds
 #   make monitor [PORT=p] [BAUD=n] [DRYRUN=1]
 #                           picocom on a real board's serial port
 #   make bench [BOARD=b]    benchmarks (deterministic QEMU -icount)
-#   make size [BOARD=b]     flash and RAM per segment
-#   make gdb [BOARD=b]      QEMU halted with its gdbstub, gdb attached
+#   make size [BOARD=b]     flash and RAM per segment and per subsystem,
+#                           and the stack report
+#   make stack-report [BOARD=b]
+#                           worst-case stack of every goroutine entry
+#   make gdb [BOARD=b]      gdb attached to QEMU's gdbstub (QEMU boards)
+#                           or to OpenOCD (real boards; HW=1 for a QEMU
+#                           board's real twin); DRYRUN=1 prints it
 #   make format-check       clang-format on every source file
 #   make clean
 #
@@ -22,13 +30,17 @@
 # instance per board, no sub-directory makefiles).
 
 BOARDS := mps2-an385 netduinoplus2 microbit mps2-an505 pc
+# Real hardware with no QEMU machine: `make test` builds them and checks
+# their images (tests/tools/images_test.py); their drivers' twins boot
+# above (stm32f4-discovery: netduinoplus2; nrf52840dk's TIMER: microbit).
+REAL_BOARDS := stm32f4-discovery nrf52840dk rpi-pico
 # The target suite again with a full collection at every GC allocation.
 STRESS_BOARDS := mps2-an385+gcstress
 BOARD ?= mps2-an385
 
 BOARD_DIR := boards/$(BOARD)
 ifeq ($(wildcard $(BOARD_DIR)/board.mk),)
-$(error unknown BOARD '$(BOARD)'; boards: $(BOARDS))
+$(error unknown BOARD '$(BOARD)'; boards: $(BOARDS) $(REAL_BOARDS))
 endif
 include $(BOARD_DIR)/board.mk
 include arch/$(ARCH)/arch.mk
@@ -44,6 +56,7 @@ GIT := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wundef
 CFLAGS := -std=c11 $(WARN) -ffreestanding -O2 -g \
 	-ffunction-sections -fdata-sections -fno-common -MMD -MP \
+	-fstack-usage -fcallgraph-info=su \
 	-Iinclude -I. -Iarch/$(ARCH) $(ARCH_CFLAGS) $(BOARD_DEFS) \
 	-DBOARD_NAME='"$(BOARD)"' -DBOARD_CPU_HZ=$(BOARD_CPU_HZ)u \
 	-DTERN_PAGE_SIZE=$(PAGE_SIZE) -DTERN_GIT='"$(GIT)"'
@@ -96,12 +109,25 @@ TEST_OBJS := $(call obj,$(TEST_SRCS))
 
 IMAGES := $(B)/tern.elf $(B)/tests.elf
 OUTPUTS := $(foreach i,$(IMAGES),$(i) $(i:.elf=.bin) $(i:.elf=.hex))
+ifneq ($(UF2_FAMILY),)
+OUTPUTS += $(IMAGES:.elf=.uf2)
+endif
+
+# A second-stage boot (board.mk: BOOT2, the RP2040's): assembled and
+# linked on its own at the address the bootrom runs it from, sealed with
+# the bootrom's CRC by tools/mkboot2 into 256 bytes, and linked first in
+# flash (section .vectors.boot), the vector table right after it.
+ifneq ($(BOOT2),)
+BOOT2_OBJ := $(B)/boot2/boot2-sealed.o
+RUNTIME_OBJS += $(BOOT2_OBJ)
+LDFLAGS += -Wl,--defsym=__boot_gap=256
+endif
 
 # --- targets ---------------------------------------------------------------
 
 .PHONY: all images deps run test test-host test-target bench size gdb \
 	clean format-check format sizeclasses bench-doc bench-host deps-bench \
-	monitor plot fuzz fuzz-build deps-fuzz
+	monitor plot fuzz fuzz-build deps-fuzz flash stack-report
 .DEFAULT_GOAL := all
 
 all: deps
@@ -112,7 +138,16 @@ images: $(OUTPUTS) $(B)/qemu.env
 deps:
 	@tools/install-deps
 
-$(B)/obj/%.o: %.c $(BOARD_DIR)/board.mk
+# Objects are rebuilt when the compiler flags change (the git revision
+# aside: boot.o and shell.o follow it below).  Expanded here, once, so
+# that a target-specific addition (the bench objects') never reaches the
+# stamp.
+CFLAGS_STAMP := $(filter-out -DTERN_GIT=%,$(CFLAGS))
+$(B)/cflags: FORCE
+	@mkdir -p $(B)
+	@echo '$(CFLAGS_STAMP)' | cmp -s - $@ || echo '$(CFLAGS_STAMP)' > $@
+
+$(B)/obj/%.o: %.c $(BOARD_DIR)/board.mk $(B)/cflags
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
@@ -133,6 +168,22 @@ $(B)/tests.elf: $(RUNTIME_OBJS) $(TEST_OBJS) $(BOARD_DIR)/memory.ld linker/$(ARC
 %.bin: %.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 
+%.uf2: %.elf tools/uf2 tools/elfread.py
+	$(Q)tools/uf2 make $< $@ $(UF2_FAMILY)
+
+$(B)/boot2/boot2.elf: $(BOOT2) $(dir $(BOOT2))boot2.ld $(BOARD_DIR)/board.mk
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $@")
+	$(Q)$(CC) $(CPU_FLAGS) -nostdlib -T $(dir $(BOOT2))boot2.ld -o $@ $(BOOT2)
+
+$(B)/boot2/boot2-sealed.bin: $(B)/boot2/boot2.elf tools/mkboot2
+	$(Q)$(OBJCOPY) -O binary $< $(@:-sealed.bin=.bin)
+	$(Q)tools/mkboot2 $(@:-sealed.bin=.bin) $@
+
+$(BOOT2_OBJ): $(B)/boot2/boot2-sealed.bin
+	$(Q)printf '\t.section .vectors.boot, "a"\n\t.incbin "%s"\n' $< > $(@:.o=.s)
+	$(Q)$(CC) $(CPU_FLAGS) -c -o $@ $(@:.o=.s)
+
 %.hex: %.elf
 	$(Q)$(OBJCOPY) -O ihex $< $@
 
@@ -151,6 +202,9 @@ $(B)/qemu.env: $(BOARD_DIR)/board.mk Makefile
 		'$(QEMU)' '$(QEMU_ARGS)' '$(QEMU_EXIT)' > $@
 
 run: all
+ifeq ($(QEMU),)
+	@echo '$(BOARD) is real hardware with no QEMU machine: `make flash BOARD=$(BOARD)`, then `make monitor`'; exit 1
+endif
 	tools/run-demo $(B)/qemu.env $(B)/tern.elf
 
 # The demo's heap over time: the shell types `memstats -json` PLOT_SAMPLES
@@ -198,12 +252,13 @@ test-host:
 	done
 
 test-target: deps
-	@for b in $(BOARDS); do \
+	@for b in $(BOARDS) $(REAL_BOARDS); do \
 		$(MAKE) --no-print-directory -s BOARD=$$b images || exit 1; \
 	done
 
 test: deps
 	@tools/install-deps plot
+	@tools/install-deps flash
 	@$(MAKE) --no-print-directory -s test-host
 	@$(MAKE) --no-print-directory -s fuzz-build
 	@$(MAKE) --no-print-directory -s test-target
@@ -295,6 +350,21 @@ bench: all
 size: all
 	@echo "$(BOARD): $(B)/tern.elf"
 	@tools/size-report $(NM) $(B)/tern.elf $(BOARD_DIR)/memory.ld
+	@echo
+	@tools/size-subsys $(B)/tern.map
+	@echo
+	@$(MAKE) --no-print-directory -s BOARD=$(BOARD) stack-report
+
+# Static stack sizing (tools/stacksize): every object is compiled with
+# -fstack-usage -fcallgraph-info=su; the arch's STACK_ARGS give the
+# exception frame, the preemption trampoline and the assembly frames.
+STACK_CI = $(wildcard $(RUNTIME_OBJS:.o=.ci) $(APP_OBJS:.o=.ci))
+
+stack-report: all
+	@tools/stacksize $(STACK_CI) --title '$(BOARD), $(B)/tern.elf' \
+		--sources $(RUNTIME_SRCS) $(APP_SRCS) --entry main --wrapper goentry \
+		--check-limit $(or $(GO_STACK),4096) $(STACK_ARGS) \
+		$(patsubst -D%,--define=%,$(filter -D%,$(BOARD_DEFS)))
 
 # A real board's console: picocom on its serial port (exit: Ctrl-A
 # Ctrl-X).  DRYRUN=1 prints the command without running it.
@@ -309,10 +379,64 @@ ifeq ($(DRYRUN),)
 	@$(MONITOR_CMD)
 endif
 
-gdb: all
-	tools/qemu-run --gdb $(B)/qemu.env $(B)/tern.elf & \
+# --- real boards: flash and debug ---------------------------------------------
+# board.mk says how: OPENOCD_CFG (OpenOCD's interface and target scripts,
+# for ST-Link and CMSIS-DAP probes) and/or UF2_FAMILY + UF2_VOLUME (copy
+# the .uf2 to the USB drive the board's bootloader mounts).  A UF2 board
+# with OPENOCD_CFG as well uses OpenOCD when PROBE= is given.  The command
+# is printed before it runs; DRYRUN=1 only prints it (nothing is built).
+# `make gdb` attaches gdb-multiarch to QEMU's gdbstub on a QEMU board, to
+# OpenOCD (port 3333) on a real one (HW=1: a QEMU board's real twin).
+OPENOCD := openocd
+UF2_MOUNT = $(firstword $(wildcard /media/*/$(UF2_VOLUME) /run/media/*/$(UF2_VOLUME)) \
+	/media/$(or $(USER),$(shell id -un))/$(UF2_VOLUME))
+ifneq ($(UF2_FAMILY),)
+ifeq ($(PROBE),)
+FLASH_CMD = cp $(B)/tern.uf2 $(UF2_MOUNT)/ && sync
+endif
+endif
+ifneq ($(OPENOCD_CFG),)
+FLASH_CMD ?= $(OPENOCD) $(OPENOCD_CFG) -c 'program $(B)/tern.elf verify reset exit'
+GDB_SERVER := $(OPENOCD) $(OPENOCD_CFG)
+endif
+GDB_HW := $(if $(QEMU),$(HW),1)
+
+flash:
+ifeq ($(FLASH_CMD),)
+	@echo '$(BOARD) is a QEMU board: `make run BOARD=$(BOARD)` boots it; nothing to flash'
+else ifneq ($(DRYRUN),)
+	@echo "$(FLASH_CMD)"
+else
+	@$(MAKE) --no-print-directory BOARD=$(BOARD) all
+	@tools/install-deps flash
+	@echo "$(FLASH_CMD)"
+	@$(if $(and $(UF2_FAMILY),$(if $(PROBE),,1)),test -d $(UF2_MOUNT) || \
+		{ echo "$(UF2_VOLUME) is not mounted: hold BOOTSEL while plugging the board in"; exit 1; })
+	@$(FLASH_CMD)
+endif
+
+ifeq ($(GDB_HW),)
+GDB_CMD = tools/qemu-run --gdb $(B)/qemu.env $(B)/tern.elf & \
 	$(GDB) -q -ex 'target remote localhost:1234' $(B)/tern.elf; \
 	kill %1 2>/dev/null || true
+else ifneq ($(GDB_SERVER),)
+GDB_CMD = $(GDB_SERVER) & \
+	$(GDB) -q -ex 'target extended-remote localhost:3333' \
+	-ex 'monitor reset halt' $(B)/tern.elf; \
+	kill %1 2>/dev/null || true
+endif
+
+gdb:
+ifeq ($(GDB_CMD),)
+	@echo '$(BOARD): no debug probe configured (board.mk: OPENOCD_CFG)'; exit 1
+else ifneq ($(DRYRUN),)
+	@echo "$(GDB_CMD)"
+else
+	@$(MAKE) --no-print-directory BOARD=$(BOARD) all
+	@$(if $(GDB_HW),tools/install-deps flash)
+	@echo "$(GDB_CMD)"
+	@$(GDB_CMD)
+endif
 
 # --- generated tables --------------------------------------------------------
 

@@ -90,6 +90,15 @@ uint32_t board_timer_stretch(uint32_t span);
  * then only moves over whole periods elapsed, usually none). */
 uint32_t board_timer_restore(void);
 
+/* Optional (a weak no-op otherwise): the board's heartbeat LED, called
+ * at the end of every tick interrupt with the tick count (time_tick32;
+ * 1000 Hz unless the program changed the rate).  In tickless idle no
+ * tick interrupt comes, so the LED holds still until the next wake-up:
+ * a blinking LED says the tick runs, a still one that the CPU sleeps
+ * (or has stopped).  Interrupt context, interrupts masked: a few stores
+ * at most. */
+void board_heartbeat(uint32_t ticks);
+
 /* --- memory --- */
 
 struct board_region {

@@ -193,12 +193,19 @@ static bool advance(uint32_t counts)
     return true;
 }
 
+/* Boards without a heartbeat LED have nothing to do. */
+__attribute__((weak)) void board_heartbeat(uint32_t ticks)
+{
+    (void)ticks;
+}
+
 void time_tick(void)
 {
     canary_check();
     tm.irqs++;
     if (advance(board_timer_ack()) && tm.hook != NULL)
         tm.hook();
+    board_heartbeat(time_tick32);
 }
 
 void time_set_tick_hook(void (*fn)(void))

@@ -68,12 +68,19 @@ unsigned arch_caps(void)
     return caps;
 }
 
-int cm_semihost(int op, void *arg)
+/* Not inlined: the BKPT has one address, cm_semihost_bkpt, which the
+ * fault handler recognises when no debugger takes the call. */
+__attribute__((noinline)) int cm_semihost(int op, void *arg)
 {
     register int r0 __asm__("r0") = op;
     register void *r1 __asm__("r1") = arg;
 
-    __asm__ volatile("bkpt 0xab" : "+r"(r0) : "r"(r1) : "memory");
+    __asm__ volatile(".global cm_semihost_bkpt\n"
+                     ".type cm_semihost_bkpt, %%function\n"
+                     "cm_semihost_bkpt: bkpt 0xab"
+                     : "+r"(r0)
+                     : "r"(r1)
+                     : "memory");
     return r0;
 }
 
@@ -313,6 +320,10 @@ uintptr_t arch_sp(void)
     return sp;
 }
 
+#if !defined(CM_SEMIHOSTING)
+volatile int arch_exit_status;
+#endif
+
 _Noreturn void arch_exit(int status)
 {
     (void)arch_irq_save();
@@ -332,6 +343,10 @@ _Noreturn void arch_exit(int status)
                                     ? SEMIHOST_ADP_STOPPED_APPLICATION_EXIT
                                     : 0x20024 /* internal error */));
     }
+#else
+    /* Real hardware: no host to tell.  The status stays where a debugger
+     * finds it (`print arch_exit_status`), and the core sleeps. */
+    arch_exit_status = status;
 #endif
     for (;;)
         __asm__ volatile("wfi");

@@ -81,8 +81,9 @@
 #define CFSR_UNALIGNED   (1u << 24)
 #define CFSR_DIVBYZERO   (1u << 25)
 
-#define HFSR_VECTTBL (1u << 1)
-#define HFSR_FORCED  (1u << 30)
+#define HFSR_VECTTBL  (1u << 1)
+#define HFSR_FORCED   (1u << 30)
+#define HFSR_DEBUGEVT (1u << 31)
 
 /* MPU (v7-M and v8-M share the first three registers) */
 #define MPU_TYPE            CM_REG(0xE000ED90)
@@ -114,6 +115,7 @@ void cm_guard_off(void);
 
 /* Semihosting */
 int cm_semihost(int op, void *arg);
+void cm_semihost_bkpt(void); /* the address of its BKPT (fault.c) */
 #define SEMIHOST_SYS_GET_CMDLINE              0x15
 #define SEMIHOST_SYS_EXIT                     0x18
 #define SEMIHOST_SYS_EXIT_EXTENDED            0x20

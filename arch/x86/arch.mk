@@ -33,3 +33,9 @@ ARCH_LDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
 	-T linker/x86.ld -Wl,--defsym=__stack_size=$(STACK_SIZE)
 ARCH_LIBS := -lgcc
 LIBC := tern
+
+# tools/stacksize (make stack-report): interrupts run on the interrupted
+# goroutine's stack: the trap frame (eip, cs, eflags, error code, vector,
+# pushal: 52 bytes, + the call's 8) and x86_trap's own depth, preemption
+# included; arch_context_switch pushes ebp, ebx, esi, edi.
+STACK_ARGS := --irq-frame 60 --irq x86_trap --asm arch_context_switch=20

@@ -19,13 +19,17 @@ G0_STACK := 512
 RUNQ := 32
 PAGE_SIZE := 512
 SBRK_ARENA := 512
-BOARD_SRCS :=
+# The tick: TIMER0 (the nRF51's Cortex-M0 has no SysTick).
+BOARD_SRCS := boards/drivers/nrf-timer.c
 # The shell's `goroutines` snapshot: 6 goroutines (288 bytes of RAM).
 # GC_ROOM: stack a goroutine must have left for a failing malloc to
 # collect on it (collections use about 520 bytes here).
 BOARD_DEFS := -DSHELL_MAX_G=6 -DTERN_GC_STACKSIZE=768 -DTERN_GC_PAUSES=8 \
 	-DTERN_GC_ROOM=640 \
-	-DTERN_GC_STACK=32
+	-DTERN_GC_STACK=32 -DNRF_TIMER_BASE=0x40008000 -DNRF_TIMER_IRQ=8
 QEMU := qemu-system-arm
 QEMU_ARGS := -M microbit
 QEMU_EXIT := semihosting
+# The real micro:bit v1: `make flash` through its DAPLink (CMSIS-DAP);
+# semihosting calls fail harmlessly there (arch/cortex-m/fault.c).
+OPENOCD_CFG := -f interface/cmsis-dap.cfg -f target/nrf51.cfg

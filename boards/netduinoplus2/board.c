@@ -5,28 +5,24 @@
  * Heap: the rest of SRAM, and the 64 KiB CCM as a second region when the
  * chip has it (QEMU 7.2 does not model it).
  *
- * Clocks: the core runs from the 16 MHz HSI after reset; QEMU models the
- * core clock as 168 MHz whatever RCC says.  The PLL set-up for real
- * silicon comes with the hardware-boards issue (stm32f4-discovery).
+ * Clocks: 168 MHz from the 25 MHz crystal through the PLL, as on the
+ * STM32F4 Discovery (boards/drivers/stm32f4-clock.c, shared with it, so
+ * its pin and USART code runs here in QEMU).  QEMU 7.2 models no RCC and
+ * clocks the core (and so SysTick) at 168 MHz whatever RCC says; the
+ * clock driver sees that and leaves the tree alone.
  */
 #include "arch/arch.h"
+#include "boards/drivers/stm32f4.h"
 #include "kernel/board.h"
-
-#define REG(a)      (*(volatile uint32_t *)(a))
-#define RCC_AHB1ENR REG(0x40023830)
-#define RCC_APB2ENR REG(0x40023844)
-#define GPIOA_MODER REG(0x40020000)
-#define GPIOA_AFRH  REG(0x40020024)
 
 extern char __heap_start[], __heap_end[], __ccm_start[], __ccm_end[];
 
 void board_init(void)
 {
-    RCC_AHB1ENR |= 1u << 0; /* GPIOA */
-    RCC_APB2ENR |= 1u << 4; /* USART1 */
-    /* PA9, PA10: alternate function 7 (USART1) */
-    GPIOA_MODER = (GPIOA_MODER & ~(0xFu << 18)) | (0xAu << 18);
-    GPIOA_AFRH = (GPIOA_AFRH & ~(0xFFu << 4)) | (0x77u << 4);
+    (void)stm32f4_clock_init(STM32F4_HSE_HZ);
+    STM32F4_RCC_APB2ENR |= STM32F4_APB2_USART1;
+    stm32f4_pin_af('A', 9, 7);  /* USART1_TX */
+    stm32f4_pin_af('A', 10, 7); /* USART1_RX */
 }
 
 /* The CCM is a heap region when it answers: the silicon has it, QEMU 7.2's
