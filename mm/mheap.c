@@ -372,7 +372,7 @@ static struct mspan *alloc_run(uint32_t npages, enum mspan_state state,
     s->elemsize = 0;
     s->divmul = 0;
     s->nelems = s->nalloc = s->freeindex = 0;
-    s->pad = 0;
+    s->emptyslot = 0;
     s->freelist = NULL;
     s->allocbits = s->markbits = NULL;
     s->gcnext = NULL;

@@ -57,7 +57,8 @@
  * the reciprocal exactly at an object's start: no multiply back), clear
  * its alloc bit, push it on the span's free list; a span no mcache holds
  * moves from full to partial, or back to the mheap when its last object
- * goes.
+ * goes (or stays, as it is, in mcentral's bounded empty-span cache,
+ * reused whole by the next span of its class: mm/mcentral.c).
  *
  * Bounds: every path above is O(1) in the heap size and the number of
  * free spans; the slow path of step 5 adds O(pages of one span) for the
@@ -128,6 +129,7 @@ void mm_init_regions(const struct mm_region *r, int n)
 
     mheap_init(r, n);
     memset(mcentral, 0, sizeof mcentral);
+    memset(&mcentral_empty, 0, sizeof mcentral_empty);
     memset(&mcache0, 0, sizeof mcache0);
     memset(&mmc, 0, sizeof mmc);
     memset(&stackpool, 0, sizeof stackpool);
@@ -186,6 +188,8 @@ static void release_caches(struct mcache *c)
             mcentral_uncache_span(c->alloc[sc]);
             c->alloc[sc] = NULL;
         }
+    while (mcentral_release_empty())
+        ;
     mm_stackpool_release();
 }
 

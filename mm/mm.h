@@ -66,7 +66,8 @@ struct mspan {
     uint16_t nelems;    /* objects in the span */
     uint16_t nalloc;    /* objects allocated now */
     uint16_t freeindex; /* objects [freeindex, nelems) never used yet */
-    uint16_t pad;
+    uint16_t emptyslot; /* slot + 1 in mcentral's empty-span cache; 0 if
+                         * not there (mm/mcentral.c) */
     /* mcache owner, or mcentral lock: */
     void *freelist;       /* free objects, linked through their first word */
     uint32_t *allocbits;  /* bit i: object i allocated */

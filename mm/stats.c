@@ -135,14 +135,19 @@ static const char *verify_small(const struct mspan *s)
     }
     if (listed + (s->nelems - s->freeindex) + s->nalloc != s->nelems)
         return "free list + unused + allocated != objects";
+    if (s->list != MSPAN_LIST_PARTIAL && s->emptyslot != 0)
+        return "span in the empty-span cache off its partial list";
     switch (s->list) {
     case MSPAN_LIST_NONE:
         if (mcache0.alloc[s->spanclass] != s)
             return "uncached span on no list";
         break;
     case MSPAN_LIST_PARTIAL:
-        if (mspan_full(s) || s->nalloc == 0)
-            return "span on the partial list is full or empty";
+        if (mspan_full(s))
+            return "span on the partial list is full";
+        if ((s->nalloc == 0) != (s->emptyslot != 0))
+            return "empty span on the partial list not in the empty-span "
+                   "cache, or a cached one in use";
         break;
     case MSPAN_LIST_FULL:
         if (!mspan_full(s))
@@ -160,6 +165,8 @@ const char *mm_verify(void)
     uint64_t bytes = 0, objects = 0, pooled = 0;
     const char *err = mheap_verify();
 
+    if (err == NULL)
+        err = mcentral_verify();
     if (err != NULL)
         goto out;
     FOR_EACH_SPAN(s)
