@@ -201,7 +201,7 @@ int shell_cmd_goroutines(struct shell_out *o, int argc, char **argv)
         return shell_usage(o, shell_find("goroutines"));
     n = tern_goroutines(snap, SHELL_MAX_G);
     shell_printf(o, "%s\n",
-                 "  id parent state          entry         used/hiwat/ size    "
+                 "  id parent state            entry         used/hiwat/ size    "
                  " cpu ms  switches  preempt");
     for (int i = 0; i < n; i++) {
         const struct tern_goroutine *g = &snap[i];
@@ -217,7 +217,7 @@ int shell_cmd_goroutines(struct shell_out *o, int argc, char **argv)
             tern_snprintf(entry, sizeof entry, "0x%08lx",
                           (unsigned long)(uintptr_t)g->fn);
         shell_printf(o,
-                     "%4lu %6lu %-14s %-12s %5lu/%5lu/%5lu %8llu.%llu %9lu "
+                     "%4lu %6lu %-16s %-12s %5lu/%5lu/%5lu %8llu.%llu %9lu "
                      "%8lu\n",
                      (unsigned long)g->id, (unsigned long)g->parent, g->state,
                      entry, (unsigned long)g->stack_used,

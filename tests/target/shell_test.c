@@ -266,7 +266,7 @@ TEST(shell, goroutines_lists_names_and_states)
     tern_yield(); /* it runs and parks */
     EXPECT_TRUE(run("goroutines", SHELL_OK,
                     NEEDLES("  id parent state", "main", "running",
-                            "chan receive   blocked ", " goroutines\n")));
+                            "chan receive     blocked ", " goroutines\n")));
     tern_chan_send(blocker, &v);
     tern_yield();
     tern_chan_free(blocker);
