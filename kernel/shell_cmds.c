@@ -200,9 +200,10 @@ int shell_cmd_goroutines(struct shell_out *o, int argc, char **argv)
     if (argc != 1)
         return shell_usage(o, shell_find("goroutines"));
     n = tern_goroutines(snap, SHELL_MAX_G);
-    shell_printf(o, "%s\n",
-                 "  id parent state            entry         used/hiwat/ size    "
-                 " cpu ms  switches  preempt");
+    shell_printf(
+        o, "%s\n",
+        "  id parent state            entry         used/hiwat/ size    "
+        " cpu ms  switches  preempt");
     for (int i = 0; i < n; i++) {
         const struct tern_goroutine *g = &snap[i];
         const char *name = g->id == 1 ? "main" : shell_fn_name(g->fn);

@@ -316,21 +316,30 @@ static void goentry(void *arg)
 
 /* A G with at least size usable stack bytes: a dead one reused, or new.
  * Stacks are whole pages (mm_stack_alloc): the arch's guard at the
- * bottom, and all the rest is used. */
+ * bottom, and all the rest is used.  The masked search looks at the
+ * first GFREE_LOOK dead Gs only (usually they all have the default
+ * size): a longer list of other sizes costs a new G, not a long masked
+ * walk; memory pressure frees the dead ones (reclaim_dead). */
+#define GFREE_LOOK 8
+
 static struct g *galloc(size_t size)
 {
     struct g *gp, **pp;
     unsigned long irq;
+    int look = 0;
 
     size = (size + ARCH_STACK_GUARD + MM_PAGE_SIZE - 1) &
            ~(size_t)(MM_PAGE_SIZE - 1);
     irq = arch_irq_save();
 
-    for (pp = &sched.gfree; (gp = *pp) != NULL; pp = &gp->schedlink)
+    for (pp = &sched.gfree; (gp = *pp) != NULL && look < GFREE_LOOK;
+         pp = &gp->schedlink, look++)
         if (gp->stacksize == size) {
             *pp = gp->schedlink;
             break;
         }
+    if (look == GFREE_LOOK)
+        gp = NULL;
     arch_irq_restore(irq);
     if (gp != NULL)
         return gp;
