@@ -69,6 +69,8 @@ KERNEL_SRCS := kernel/boot.c kernel/canary.c kernel/console.c kernel/fmt.c \
 	kernel/shell.c kernel/shell_line.c kernel/shell_cmds.c kernel/shell_gc.c
 ifeq ($(LIBC),newlib)
 KERNEL_SRCS += kernel/syscalls.c
+else ifeq ($(LIBC),glibc)
+# the hosted port: the host's C library (arch/hosted/arch.c)
 else
 KERNEL_SRCS += kernel/klibc/string.c kernel/klibc/stdio.c kernel/klibc/errno.c
 CFLAGS += -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
