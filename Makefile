@@ -21,7 +21,7 @@
 # each board by invoking this same Makefile with BOARD set (one make
 # instance per board, no sub-directory makefiles).
 
-BOARDS := mps2-an385 netduinoplus2 microbit mps2-an505 pc
+BOARDS := mps2-an385 netduinoplus2 microbit mps2-an505 pc linux
 # The target suite again with a full collection at every GC allocation.
 STRESS_BOARDS := mps2-an385+gcstress
 BOARD ?= mps2-an385
