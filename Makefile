@@ -29,7 +29,7 @@
 # each board by invoking this same Makefile with BOARD set (one make
 # instance per board, no sub-directory makefiles).
 
-BOARDS := mps2-an385 netduinoplus2 microbit mps2-an505 pc
+BOARDS := mps2-an385 netduinoplus2 microbit mps2-an505 pc linux
 # Real hardware with no QEMU machine: `make test` builds them and checks
 # their images (tests/tools/images_test.py); their drivers' twins boot
 # above (stm32f4-discovery: netduinoplus2; nrf52840dk's TIMER: microbit).
@@ -82,6 +82,8 @@ KERNEL_SRCS := kernel/boot.c kernel/canary.c kernel/console.c kernel/fmt.c \
 	kernel/shell.c kernel/shell_line.c kernel/shell_cmds.c kernel/shell_gc.c
 ifeq ($(LIBC),newlib)
 KERNEL_SRCS += kernel/syscalls.c
+else ifeq ($(LIBC),glibc)
+# the hosted port: the host's C library (arch/hosted/arch.c)
 else
 KERNEL_SRCS += kernel/klibc/string.c kernel/klibc/stdio.c kernel/klibc/errno.c
 CFLAGS += -nostdinc -isystem $(shell $(CC) -print-file-name=include) \

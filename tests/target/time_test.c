@@ -27,12 +27,16 @@ TEST(time, ticks_follow_nanotime)
 {
     uint64_t t0 = tern_ticks();
     int64_t n0 = tern_nanotime();
-    uint64_t dt;
+    uint64_t dt, ms;
 
     tern_delay_ns(50000000); /* 50 ms = 50 ticks at 1 kHz */
     dt = tern_ticks() - t0;
-    EXPECT_TRUE(tern_nanotime() - n0 >= 50000000);
-    EXPECT_TRUE(dt >= 49 && dt <= 52);
+    ms = (uint64_t)(tern_nanotime() - n0) / 1000000;
+    EXPECT_TRUE(ms >= 50);
+    /* a tick per ms that nanotime says passed: the wait can overshoot
+     * its 50 ms where the CPU is taken away (a hosted board's process
+     * descheduled by the host), and the ticks must follow */
+    EXPECT_TRUE(dt + 1 >= ms && dt <= ms + 2);
 }
 
 TEST(time, tick_rate_changes_at_run_time)
