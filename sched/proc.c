@@ -507,6 +507,8 @@ _Noreturn void tern_goexit(void)
     if (!cur->system)
         sched.ngoroutines--;
     timer_unreserve(m0.p);
+    if (m0.slice_g == cur) /* a G reusing the descriptor starts afresh */
+        m0.slice_g = NULL;
     /* Its stack is reused only by a later tern_go, after this switch has
      * left it for good. */
     cur->schedlink = sched.gfree;
