@@ -27,10 +27,15 @@ void mm_read_stats(struct mm_stats *st)
         }
     }
     st->heap_objects = st->mallocs - st->frees;
+    /* Emptied spans parked for reuse (mcentral's empty-span cache) hold no
+     * object and go back to the page heap on demand: idle, as the stack
+     * pool's stacks are not in use. */
     st->heap_inuse =
-        (uint64_t)(mheap.pages[MSPAN_SMALL] + mheap.pages[MSPAN_LARGE]) *
+        (uint64_t)(mheap.pages[MSPAN_SMALL] + mheap.pages[MSPAN_LARGE] -
+                   mcentral_empty.pages) *
         MM_PAGE_SIZE;
-    st->heap_idle = (uint64_t)mheap.pages[MSPAN_FREE] * MM_PAGE_SIZE;
+    st->heap_idle = (uint64_t)(mheap.pages[MSPAN_FREE] + mcentral_empty.pages) *
+                    MM_PAGE_SIZE;
     st->heap_sys = st->heap_inuse + st->heap_idle;
     st->heap_released = 0;
     st->stack_sys = (uint64_t)mheap.pages[MSPAN_STACK] * MM_PAGE_SIZE;
@@ -51,9 +56,9 @@ void mm_read_footprint(uint64_t *heap_inuse, uint64_t *other)
 {
     unsigned long irq = mm_lock();
 
-    *heap_inuse =
-        (uint64_t)(mheap.pages[MSPAN_SMALL] + mheap.pages[MSPAN_LARGE]) *
-        MM_PAGE_SIZE;
+    *heap_inuse = (uint64_t)(mheap.pages[MSPAN_SMALL] +
+                             mheap.pages[MSPAN_LARGE] - mcentral_empty.pages) *
+                  MM_PAGE_SIZE; /* as mm_read_stats counts it */
     *other = (uint64_t)(mheap.pages[MSPAN_STACK] + mheap.desc_pages +
                         mheap.map_pages) *
                  MM_PAGE_SIZE +
