@@ -257,14 +257,6 @@ void sched_isr_woke(void)
     }
 }
 
-/* next gets the CPU (its registers next).  Masked. */
-static inline void switch_in(struct m *mp, struct g *next)
-{
-    next->state = G_RUNNING;
-    next->switches++;
-    mp->curg = next;
-}
-
 /*
  * Give the CPU to the next runnable G, or to the idle loop.  The caller
  * has put the current G where it belongs (run queue, timer heap, free
@@ -295,7 +287,7 @@ void schedule(void)
         return;
     }
     if (next != NULL) {
-        switch_in(mp, next);
+        sched_switch_in(mp, next);
         arch_context_switch(&cur->ctx, &next->ctx);
     } else {
         mp->curg = NULL;
@@ -465,7 +457,7 @@ void tern_yield(void)
 #if !ARCH_STACK_HW
             canary_verify(cur);
 #endif
-            switch_in(mp, next);
+            sched_switch_in(mp, next);
             arch_context_switch(&cur->ctx, &next->ctx);
             arch_irq_restore(irq);
             return;
@@ -891,7 +883,7 @@ static _Noreturn void idle_loop(void *arg)
         struct g *gp = findrunnable(&p0);
 
         if (gp != NULL) {
-            switch_in(&m0, gp);
+            sched_switch_in(&m0, gp);
             arch_context_switch(&m0.g0, &gp->ctx);
         } else if (p0.ntimers == 0 && sched.ngoroutines > 0 &&
                    sched.irqwaiters == 0) {

@@ -175,6 +175,14 @@ void schedule(void);
 
 extern struct g *gc_scanning_g; /* gc/gc.h: a G not to run yet */
 
+/* next gets the CPU (its registers next).  Masked. */
+static inline void sched_switch_in(struct m *mp, struct g *next)
+{
+    next->state = G_RUNNING;
+    next->switches++;
+    mp->curg = next;
+}
+
 /* schedule() for a G that parks (its state and wait queue set): the
  * common pick, runnext (the G whose wake-up the parking one is waiting
  * on, a channel's partner), inline in the parking path, under the same
@@ -191,9 +199,7 @@ static inline __attribute__((always_inline)) void sched_park(void)
                              next != gc_scanning_g,
                          1)) {
         pp->runnext = NULL;
-        next->state = G_RUNNING;
-        next->switches++;
-        mp->curg = next;
+        sched_switch_in(mp, next);
         arch_context_switch(&cur->ctx, &next->ctx);
         return;
     }
