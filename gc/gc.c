@@ -17,7 +17,10 @@
  *      stores per pool): gc_cycle++, every pool's objects move to its
  *      victim cache (gc/pool.c), the work list and the root cursor
  *      reset, the barrier on (gc_barrier_on), allocation black
- *      (mm_allocblack); the worker is readied.
+ *      (mm_allocblack); the mcache gives back its spans of GC classes
+ *      (O(span classes)), so that every span allocated from while
+ *      marking is taken, paced and counted black while marking; the
+ *      worker is readied.
  *   3. Concurrent mark.  The worker goroutine and allocating goroutines
  *      (assists) take work units: a grey object to scan, an overflowed
  *      span to rescan, or a step of the root cursor - a chunk of the
@@ -67,11 +70,35 @@
  *             runway is for allocation during marking;
  *   assist  = (scan work of the last cycle) / (goal - heap_live at the
  *             start): scan bytes owed per byte allocated while marking.
- * heap_live = bytes marked by the last cycle + bytes allocated since.
+ * heap_live = bytes marked by the last cycle + bytes allocated since,
+ *             where a small object's bytes count when the mcache takes
+ *             its span: the span's free bytes then, all at once, and
+ *             what it did not hand out comes off again when it is given
+ *             back (Go's mcache.refill and releaseAll).  Large objects
+ *             count one by one.
  * The worker aims at 25 % of the CPU: when its share of the cycle's wall
  * time passes that and other goroutines can run, it sleeps the
- * difference.  Assists make up the rest: an allocation while marking
- * scans its debt before it returns, so allocation cannot outrun marking.
+ * difference.  Assists make up the rest: while marking, every
+ * allocation scans its debt (its size times the assist ratio) before it
+ * is made (gc_alloc_marking), so allocation cannot outrun marking, and
+ * the allocation after the last work unit ends the cycle.
+ * Outside marking, allocation pays the pacer per span, not per object:
+ * when the mcache takes a GC span, its free bytes (paid at the next slow
+ * allocation, usually the next span's: gc_alloc_slow says why) are
+ * checked against the trigger and buy their share of the sweep
+ * (sweep_ratio) while one is owed; a large object does the same for its
+ * own bytes, before it is allocated.  The per-object path (gc_alloc) is
+ * then mm's inline path (mm/fastpath.h: a free-list pop or a bump, alloc
+ * and mark bits, the type slot, inline zeroing) behind the
+ * interrupt-handler check and one flag (gc_alloc_watch: marking or
+ * STRESS): BENCH gc.new16 89 instructions on Cortex-M3 (malloc16: 48),
+ * against 172 when every object paid the pacer with 64-bit arithmetic.
+ * While marking, heap_marked counts a taken span's free bytes too (every
+ * object handed out of it is black) and loses the unused part with
+ * heap_live.  Rejected: assists per span taken while marking (tried:
+ * the cycle then ends only at the next refill or the worker's next turn,
+ * a span or more of allocation late, and the black bytes that lag adds
+ * raise the next goal: gc.paced_cycles_keep_the_heap_bounded failed).
  * A cycle is forced when none ran for two minutes (the worker sleeps on
  * a timer for it; on a heap too small for the workers, the microbit's,
  * only allocation and tern_gc start cycles); tern_gc runs one and
@@ -110,8 +137,15 @@
 #define ASSIST_MAX  (64 * 1024)          /* debt an allocation may carry */
 #define GC_HEAP_MIN (64 * 1024)          /* smallest goal over the live heap */
 
+/* Span classes below this are the GC's (scan, noscan); manual above. */
+#define GC_SPANCLASSES MM_SPANCLASS(0, MM_KIND_MANUAL)
+_Static_assert(MM_KIND_SCAN < MM_KIND_MANUAL && MM_KIND_NOSCAN < MM_KIND_MANUAL,
+               "the GC's span classes come first");
+
 struct gcstate gc TERN_PRIVATE;
 volatile uint8_t gc_barrier_on TERN_PRIVATE;
+/* Allocation takes gc_alloc_marking: marking, or STRESS mode. */
+static volatile uint8_t gc_alloc_watch TERN_PRIVATE;
 struct g *gc_scanning_g TERN_PRIVATE;
 struct g *gc_scan_deferred TERN_PRIVATE;
 uint32_t gc_cycle TERN_PRIVATE;
@@ -135,6 +169,17 @@ const struct tern_type tern_type_ptr = {sizeof(void *), (const uint32_t[]){1u},
 
 static void pacer(void);
 static void mark_termination(void);
+static void cache_span(struct mspan *s, bool take);
+
+/* Bytes counted in heap_live (and in heap_marked while marking) when
+ * their span was cached, and not handed out.  Masked. */
+static void uncount(uint64_t n)
+{
+    gc.heap_live = gc.heap_live > n ? gc.heap_live - n : 0;
+    if (gc.phase == GC_MARK)
+        gc.heap_marked = gc.heap_marked > n ? gc.heap_marked - n : 0;
+}
+static void flush_mcache(unsigned nsc);
 static bool collect_for_mm(size_t size);
 
 void gc_init(void)
@@ -155,10 +200,12 @@ void gc_init(void)
     if (gc.heap_lo > gc.heap_hi)
         gc.heap_lo = gc.heap_hi = 0;
     gc_barrier_on = 0;
+    gc_alloc_watch = 0;
     mm_allocblack = 0;
     mm_sweep_hook = gc_sweep_span;
     mm_copy_hook = gc_shade_range;
     mm_collect_hook = collect_for_mm;
+    mm_cache_hook = cache_span;
     gc_scanning_g = gc_scan_deferred = NULL;
     gc.sweep_done = true;
     gc_check_reset();
@@ -326,6 +373,7 @@ static void gc_start(bool forced)
         return; /* someone else started it meanwhile */
     }
     t0 = tern_nanotime();
+    flush_mcache(GC_SPANCLASSES); /* the cycle's spans are taken in it */
     gc_cycle++;
     gc_pools_rotate();
     gc_mark_reset();
@@ -336,6 +384,7 @@ static void gc_start(bool forced)
     gc.scan_work = 0;
     gc.worker_ns = gc.assist_ns = 0;
     gc.assist_debt = 0;
+    gc.refill_bytes = 0; /* spans taken before: their pacing is moot */
     {
         uint64_t runway = gc.goal > gc.heap_live ? gc.goal - gc.heap_live : 0;
         uint64_t expect = gc.last_scan ? gc.last_scan : gc.heap_live;
@@ -344,6 +393,7 @@ static void gc_start(bool forced)
     }
     mm_allocblack = 1;
     gc_barrier_on = 1;
+    gc_alloc_watch = 1;
     gc.cycle_start = t0;
     tern_note_wakeup(&worker_note);
     gc.stw1 = tern_nanotime() - t0;
@@ -351,15 +401,26 @@ static void gc_start(bool forced)
     arch_irq_restore(irq);
 }
 
-/* Step 4 (masked): the mcache's spans back to mcentral, where sweeping
- * finds them; the tiny block is let go (it may be garbage). */
-static void flush_mcache(void)
+/* The mcache's spans of span classes below nsc back to mcentral (each
+ * giving back the bytes it did not hand out: cache_span); the tiny
+ * block is let go (it may be garbage).  Masked.  O(nsc).
+ * Mark start (step 2) flushes the GC's classes, so that every span
+ * objects are allocated from while marking is taken while marking, and
+ * paced (assists) and counted black then; mark termination (step 4)
+ * flushes every class, so that sweeping finds the spans in mcentral. */
+static void flush_mcache(unsigned nsc)
 {
-    for (unsigned sc = 0; sc < MM_NUM_SPANCLASSES; sc++)
-        if (mcache0.alloc[sc] != NULL) {
-            mcentral_uncache_span(mcache0.alloc[sc]);
+    uint32_t unused = 0; /* bytes the GC's spans did not hand out */
+    struct mspan *s;
+
+    for (unsigned sc = 0; sc < nsc; sc++)
+        if ((s = mcache0.alloc[sc]) != NULL) {
+            if (sc < GC_SPANCLASSES)
+                unused += (uint32_t)(s->nelems - s->nalloc) * s->elemsize;
+            mcentral_uncache_span(s);
             mcache0.alloc[sc] = NULL;
         }
+    uncount(unused);
     mcache0.tiny = 0;
     mcache0.tinyoffset = 0;
 }
@@ -409,7 +470,8 @@ static void mark_termination(void)
         gc_checkmark();
     gc_barrier_on = 0;
     mm_allocblack = 0;
-    flush_mcache();
+    gc_alloc_watch = (gc.debug & TERN_GC_STRESS) != 0;
+    flush_mcache(MM_NUM_SPANCLASSES);
     mm_sweepgen++;
     gc.phase = GC_OFF;
     gc.numgc++;
@@ -419,6 +481,7 @@ static void mark_termination(void)
     gc.forced = 0;
     end_live = gc.heap_live;
     gc.heap_live = gc.heap_marked;
+    gc.refill_bytes = 0; /* the cycle's assists are moot now */
     gc.last_scan = gc.scan_work;
     pacer();
     gc_sweep_reset();
@@ -460,12 +523,12 @@ static void mark_termination(void)
 }
 
 /* Pay the allocation's assist debt by scanning (the calling goroutine). */
-static void assist(size_t size)
+static void assist(uint64_t size)
 {
     unsigned long irq = arch_irq_save();
     int64_t debt, t0;
 
-    gc.assist_debt += (int64_t)(((uint64_t)size * gc.assist_ratio) >> 16);
+    gc.assist_debt += (int64_t)((size * gc.assist_ratio) >> 16);
     if (gc.assist_debt > ASSIST_MAX)
         gc.assist_debt = ASSIST_MAX;
     debt = gc.assist_debt;
@@ -510,64 +573,143 @@ _Noreturn static void out_of_memory(size_t size)
     fatal_end();
 }
 
-static void *gc_alloc(size_t size, unsigned kind, const struct tern_type *t,
-                      size_t n)
+/* Pacing work owed for bytes newly counted in heap_live: while marking,
+ * the assist they owe; else a cycle if the trigger is passed; else their
+ * share of the sweep (the walk's steps before half the runway is gone,
+ * so the next cycle never waits on it).  Called per span the mcache
+ * takes and per large object, not per small object. */
+static void pace(uint64_t bytes)
 {
-    unsigned long irq;
-    void *p;
-
-    if (arch_in_isr())
-        tern_panic("allocation from the GC heap in an interrupt handler");
-    if (gc.debug & TERN_GC_STRESS)
-        tern_gc();
     if (gc.phase == GC_MARK) {
-        assist(size);
+        assist(bytes);
     } else if (gc.heap_live >= gc.trigger) {
         gc_start(false);
     } else if (!gc.sweep_done) {
-        /* proportional sweep: this allocation's share of the walk */
-        gc.sweep_owed += ((uint64_t)size * gc.sweep_ratio) >> 10;
+        gc.sweep_owed += (bytes * gc.sweep_ratio) >> 10;
         while (gc.sweep_owed >= 1u << 16 && gc_sweep_some())
             gc.sweep_owed -= 1u << 16;
     }
-    for (int attempt = 0;; attempt++) {
-        p = mm_alloc_inline_t(size, kind, MM_ZERO, t); /* type: same lock */
-        if (p != NULL || attempt == 1)
-            break;
-        if (t != NULL && n != 0 && t->size > SIZE_MAX / n)
-            tern_panic("allocation size overflows");
-        tern_gc(); /* a full cycle, swept, then once more */
+}
+
+/* Free bytes of a cached GC span: what heap_live counts for it beyond its
+ * allocated objects.  Masked. */
+static uint64_t span_free_bytes(const struct mspan *s)
+{
+    return (uint64_t)(s->nelems - s->nalloc) * s->elemsize;
+}
+
+/* mm_cache_hook: the mcache took GC span s (take) or gives it back.
+ * Taking it counts its free bytes as allocated (Go's mcache.refill):
+ * heap_live, and heap_marked while marking, since every object handed
+ * out of it then is black; they are owed to the pacer (refill_bytes,
+ * paid by gc_alloc_slow).  Giving it back takes off the bytes it did not
+ * hand out.  Masked. */
+static void cache_span(struct mspan *s, bool take)
+{
+    uint64_t n;
+
+    n = span_free_bytes(s);
+    if (take) {
+        gc.heap_live += n;
+        if (gc.phase == GC_MARK)
+            gc.heap_marked += n; /* assists are per object then */
+        else
+            gc.refill_bytes += n;
+        return;
     }
-    if (p == NULL)
-        out_of_memory(size);
+    uncount(n);
+}
+
+/* Everything gc_alloc's inline path does not do: large objects (paced
+ * and counted one by one), tiny ones, and a small object whose span is
+ * used up - the mcache takes another (cache_span counts it).  The pacer
+ * is paid for spans taken before, here, before the allocation: paying
+ * after it would keep the new object in a register while marking and
+ * sweeping run below this frame, and leave stale copies of it deep in
+ * the stack for the conservative scan to find.  So a span is paid for
+ * at the next slow allocation (usually the next span taken): pacing
+ * lags by one span. */
+static __attribute__((noinline)) void *gc_alloc_slow(size_t size, unsigned kind,
+                                                     unsigned flags,
+                                                     const struct tern_type *t)
+{
+    bool large = size > MM_MAX_SMALL;
+    unsigned long irq;
+    uint64_t owed;
+    void *p;
+
     irq = arch_irq_save();
-    gc.heap_live += size;
-    if (gc.phase == GC_MARK)
-        gc.heap_marked += size; /* black */
+    owed = gc.refill_bytes;
+    gc.refill_bytes = 0;
     arch_irq_restore(irq);
+    if (large && gc.phase != GC_MARK) /* marking: gc_alloc_marking paid */
+        owed += size;
+    if (owed != 0)
+        pace(owed);
+    p = mm_alloc_slow_t(size, kind, flags, t);
+    if (p == NULL) {
+        tern_gc(); /* a full cycle, swept, then once more */
+        p = mm_alloc_slow_t(size, kind, flags, t);
+        if (p == NULL)
+            out_of_memory(size);
+    }
+    if (large) {
+        irq = arch_irq_save();
+        gc.heap_live += size;
+        if (gc.phase == GC_MARK)
+            gc.heap_marked += size; /* black */
+        arch_irq_restore(irq);
+    }
     return p;
+}
+
+/* Allocation while marking (or in STRESS mode): each object pays its
+ * assist before it is allocated, as in Go, so that whoever allocates
+ * finds the end of marking as soon as the work is done and the cycle
+ * does not run on for a span's worth of allocation. */
+static __attribute__((noinline)) void *
+gc_alloc_marking(size_t size, unsigned kind, const struct tern_type *t)
+{
+    if (gc.debug & TERN_GC_STRESS)
+        tern_gc();
+    if (gc.phase == GC_MARK)
+        assist(size);
+    return mm_alloc_fast(size, kind, MM_ZERO, t, gc_alloc_slow);
+}
+
+/* The per-object path: mm's inline allocation (a black object while
+ * marking, its type recorded in the same masked section), zeroed.  No
+ * pacing here outside marking: that is per span (gc_alloc_slow). */
+static inline __attribute__((always_inline)) void *
+gc_alloc(size_t size, unsigned kind, const struct tern_type *t)
+{
+    if (arch_in_isr())
+        tern_panic("allocation from the GC heap in an interrupt handler");
+    if (__builtin_expect(gc_alloc_watch, 0))
+        return gc_alloc_marking(size, kind, t);
+    return mm_alloc_fast(size, kind, MM_ZERO, t, gc_alloc_slow);
 }
 
 void *tern_alloc(const struct tern_type *t)
 {
-    return gc_alloc(t->size, MM_KIND_SCAN, t, 1);
+    return gc_alloc(t->size, MM_KIND_SCAN, t);
 }
 
 void *tern_alloc_array(const struct tern_type *t, size_t n)
 {
     if (n != 0 && t->size > SIZE_MAX / n)
         tern_panic("allocation size overflows");
-    return gc_alloc(t->size * n, MM_KIND_SCAN, t, n);
+    return gc_alloc(t->size * n, MM_KIND_SCAN, t);
 }
 
 void *tern_alloc_noscan(size_t size)
 {
-    return gc_alloc(size, MM_KIND_NOSCAN, NULL, 0);
+    return gc_alloc(size, MM_KIND_NOSCAN, NULL);
 }
 
 void *tern_alloc_scan(size_t size)
 {
-    return gc_alloc(size, MM_KIND_SCAN, NULL, 0);
+    return gc_alloc(size, MM_KIND_SCAN, NULL);
 }
 
 /* mm_collect_hook: a manual allocation (malloc, a goroutine descriptor or
@@ -682,10 +824,14 @@ bool tern_gctrace(bool on)
 unsigned tern_gc_debug(unsigned flags)
 {
     unsigned old = gc.debug;
+    unsigned long irq;
 
     if ((flags & TERN_GC_CHECKMARK) && !gc_checkmark_alloc())
         tern_panic("no memory for the checkmark bitmap");
+    irq = arch_irq_save();
     gc.debug = (uint8_t)flags;
+    gc_alloc_watch = gc.phase == GC_MARK || (flags & TERN_GC_STRESS) != 0;
+    arch_irq_restore(irq);
     return old;
 }
 

@@ -85,6 +85,7 @@ struct gcstate {
     uint64_t trigger;      /* heap_live that starts a cycle */
     uint64_t goal;         /* heap_live the cycle should finish under */
     int64_t assist_debt;   /* scan bytes owed by allocating goroutines */
+    uint64_t refill_bytes; /* counted at span refills, not yet paced */
     uint32_t assist_ratio; /* scan bytes per allocated byte, 16.16 */
     int gogc;
     int64_t memlimit;

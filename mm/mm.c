@@ -111,8 +111,16 @@ uint8_t mm_sweepgen TERN_PRIVATE;
 bool (*mm_sweep_hook)(struct mspan *s) TERN_PRIVATE;
 void (*mm_copy_hook)(const void *src, size_t n) TERN_PRIVATE;
 bool (*mm_collect_hook)(size_t size) TERN_PRIVATE;
+void (*mm_cache_hook)(struct mspan *s, bool take) TERN_PRIVATE;
 
 _Static_assert(MM_NUM_SPANCLASSES <= 256, "span class must fit a byte");
+
+/* mm_cache_hook for a span of the GC's kinds; manual spans cost a test. */
+static inline void cache_hook(struct mspan *s, bool take)
+{
+    if (s->kind != MM_KIND_MANUAL && mm_cache_hook != NULL)
+        mm_cache_hook(s, take);
+}
 _Static_assert(sizeof(struct mm_stats) <= 160,
                "mm_stats lives on stacks, fatal paths included");
 _Static_assert(TINY_SIZE == 16, "the tiny block is one 16-byte object");
@@ -185,6 +193,7 @@ static void release_caches(struct mcache *c)
     }
     for (unsigned sc = 0; sc < MM_NUM_SPANCLASSES; sc++)
         if (c->alloc[sc] != NULL) {
+            cache_hook(c->alloc[sc], false);
             mcentral_uncache_span(c->alloc[sc]);
             c->alloc[sc] = NULL;
         }
@@ -211,8 +220,10 @@ static void *refill(struct mcache *c, unsigned sc)
 {
     struct mspan *s = c->alloc[sc];
 
-    if (s != NULL)
+    if (s != NULL) {
+        cache_hook(s, false);
         mcentral_uncache_span(s);
+    }
     c->alloc[sc] = NULL;
     s = mcentral_cache_span(sc);
     if (s == NULL) {
@@ -222,6 +233,7 @@ static void *refill(struct mcache *c, unsigned sc)
             return NULL;
     }
     c->alloc[sc] = s;
+    cache_hook(s, true);
     return span_take(s);
 }
 

@@ -99,6 +99,13 @@ extern void (*mm_copy_hook)(const void *src, size_t n);
  * not re-entered, not on a GC goroutine). */
 extern bool (*mm_collect_hook)(size_t size);
 
+/* The mcache took span s (take true: refill) or gives it back (false:
+ * refill, mm_trim, memory short), for spans of the GC's kinds (scan and
+ * noscan, not manual); the GC's pacer accounts its free bytes here, once
+ * per span rather than once per object (gc/gc.c).  Mm lock held; not called for flushes the GC does
+ * itself. */
+extern void (*mm_cache_hook)(struct mspan *s, bool take);
+
 /* Which list holds a span (struct mspan.list). */
 #define MSPAN_LIST_NONE      0 /* owned by an mcache, a caller, or a map */
 #define MSPAN_LIST_FREE      1 /* mheap free list */
