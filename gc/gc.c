@@ -83,15 +83,16 @@
  * is made (gc_alloc_marking), so allocation cannot outrun marking, and
  * the allocation after the last work unit ends the cycle.
  * Outside marking, allocation pays the pacer per span, not per object:
- * when the mcache takes a GC span, its free bytes (paid at the next slow
- * allocation, usually the next span's: gc_alloc_slow says why) are
- * checked against the trigger and buy their share of the sweep
- * (sweep_ratio) while one is owed; a large object does the same for its
+ * when the mcache takes a GC span, its free bytes count in heap_live; if
+ * that passes the trigger, the next allocation starts the cycle
+ * (gc_alloc_watch); they buy their share of the sweep (sweep_ratio)
+ * while one is owed, paid at the next slow allocation (usually the next
+ * span's: gc_alloc_slow says why); a large object does the same for its
  * own bytes, before it is allocated.  The per-object path (gc_alloc) is
  * then mm's inline path (mm/fastpath.h: a free-list pop or a bump, alloc
  * and mark bits, the type slot, inline zeroing) behind the
- * interrupt-handler check and one flag (gc_alloc_watch: marking or
- * STRESS): BENCH gc.new16 89 instructions on Cortex-M3 (malloc16: 48),
+ * interrupt-handler check and one flag (gc_alloc_watch: marking, the
+ * trigger passed or STRESS): BENCH gc.new16 89 instructions on Cortex-M3 (malloc16: 48),
  * against 172 when every object paid the pacer with 64-bit arithmetic.
  * While marking, heap_marked counts a taken span's free bytes too (every
  * object handed out of it is black) and loses the unused part with
@@ -144,7 +145,8 @@ _Static_assert(MM_KIND_SCAN < MM_KIND_MANUAL && MM_KIND_NOSCAN < MM_KIND_MANUAL,
 
 struct gcstate gc TERN_PRIVATE;
 volatile uint8_t gc_barrier_on TERN_PRIVATE;
-/* Allocation takes gc_alloc_marking: marking, or STRESS mode. */
+/* Allocation takes gc_alloc_marking: marking, STRESS mode, or a span
+ * taken past the trigger. */
 static volatile uint8_t gc_alloc_watch TERN_PRIVATE;
 struct g *gc_scanning_g TERN_PRIVATE;
 struct g *gc_scan_deferred TERN_PRIVATE;
@@ -611,10 +613,13 @@ static void cache_span(struct mspan *s, bool take)
     n = span_free_bytes(s);
     if (take) {
         gc.heap_live += n;
-        if (gc.phase == GC_MARK)
+        if (gc.phase == GC_MARK) {
             gc.heap_marked += n; /* assists are per object then */
-        else
+        } else {
             gc.refill_bytes += n;
+            if (gc.heap_live >= gc.trigger)
+                gc_alloc_watch = 1; /* the next allocation starts a cycle */
+        }
         return;
     }
     uncount(n);
@@ -663,17 +668,30 @@ static __attribute__((noinline)) void *gc_alloc_slow(size_t size, unsigned kind,
     return p;
 }
 
-/* Allocation while marking (or in STRESS mode): each object pays its
- * assist before it is allocated, as in Go, so that whoever allocates
- * finds the end of marking as soon as the work is done and the cycle
- * does not run on for a span's worth of allocation. */
+/* Allocation while marking (or in STRESS mode, or once a span taken has
+ * passed the trigger): each object pays its assist before it is
+ * allocated, as in Go, so that whoever allocates finds the end of
+ * marking as soon as the work is done and the cycle does not run on for
+ * a span's worth of allocation; past the trigger, the cycle starts
+ * before the object is allocated. */
 static __attribute__((noinline)) void *
 gc_alloc_marking(size_t size, unsigned kind, const struct tern_type *t)
 {
+    unsigned long irq;
+
     if (gc.debug & TERN_GC_STRESS)
         tern_gc();
-    if (gc.phase == GC_MARK)
+    if (gc.phase == GC_MARK) {
         assist(size);
+    } else if (gc.heap_live >= gc.trigger) {
+        gc_start(false);
+    } else {
+        irq = arch_irq_save();
+        if (gc.phase != GC_MARK && gc.heap_live < gc.trigger &&
+            !(gc.debug & TERN_GC_STRESS))
+            gc_alloc_watch = 0;
+        arch_irq_restore(irq);
+    }
     return mm_alloc_fast(size, kind, MM_ZERO, t, gc_alloc_slow);
 }
 
