@@ -257,7 +257,8 @@ void arch_context_switch(struct arch_context *from, struct arch_context *to);
  * Ask for the running thread to be diverted into sched_preempted() as
  * soon as no interrupt handler is active.  Interrupt context (the tick).
  * A request when the thread cannot be diverted safely (Cortex-M: inside
- * an IT block or an interrupted LDM/STM; any port: a PC inside
+ * an IT block or an interrupted LDM/STM, or inside an inline tern_store's
+ * sequence, arch/cortex-m/arch_store.h; any port: a PC inside
  * .text.tern_nopreempt, see arch_pc_nopreempt) is dropped; the next tick
  * asks again.  O(1).
  */

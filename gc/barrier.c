@@ -3,36 +3,44 @@
  * gc/gc.c for the invariant it keeps.
  *
  * tern_store is the whole of the fast path: a load of gc_barrier_on, a
- * branch, the store.  It sits in .text.tern_nopreempt (see the linker scripts), where
- * the arch refuses asynchronous preemption (BRIEF contract 3): a
- * goroutine cannot read "off", lose the CPU to a mark start and then
- * store unshaded.  The slow path masks interrupts around both shades and
- * the store.
+ * branch, the store.  Where the port has a restartable form of it
+ * (arch/cortex-m/arch_store.h, Thumb-2), it is inline in the caller and
+ * PendSV recognises the sequence and does not preempt inside it;
+ * elsewhere it is the call below, in .text.tern_nopreempt (see the
+ * linker scripts), where the arch refuses asynchronous preemption.
+ * Either way (BRIEF contract 3) a goroutine cannot read "off", lose the
+ * CPU to a mark start and then store unshaded.  The slow path masks
+ * interrupts, reads the flag again (the phase may have changed since the
+ * fast path read it), and shades both pointers and stores.
  */
 #include <string.h>
 
 #include "gc/gc.h"
 #include "tern.h"
 
-/* Shade old and new, store: atomic with respect to everything. */
-static __attribute__((noinline)) void store_slow(void *slot, const void *p)
+/* Shade old and new (if still marking), store: atomic with respect to
+ * everything. */
+__attribute__((noinline)) void tern__store_slow(void *slot, const void *p)
 {
     unsigned long irq = arch_irq_save();
 
-    gc_shade_pair(*(void *const *)slot, p);
+    if (gc_barrier_on)
+        gc_shade_pair(*(void *const *)slot, p);
     *(const void **)slot = p;
     arch_irq_restore(irq);
 }
 
+#ifndef TERN_STORE_INLINE
 __attribute__((section(".text.tern_nopreempt"))) void tern_store(void *slot,
                                                                  const void *p)
 {
     if (__builtin_expect(gc_barrier_on, 0)) {
-        store_slow(slot, p);
+        tern__store_slow(slot, p);
         return;
     }
     *(const void **)slot = p;
 }
+#endif
 
 /* Words per masked section of a bulk barrier. */
 #define BULK_WORDS 32

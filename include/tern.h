@@ -412,8 +412,17 @@ void *tern_alloc_noscan(size_t size); /* no pointers inside */
 void *tern_alloc_scan(size_t size);   /* untyped: scanned conservatively */
 #define tern_new(type) tern_alloc(&(type))
 
-/* *slot = p, with the write barrier (slot: a pointer-sized field). */
+/* *slot = p, with the write barrier (slot: a pointer-sized field).
+ * Inline where the port has a restartable sequence for it
+ * (arch/<arch>/arch_store.h), else a call. */
+#if defined(__has_include)
+#if __has_include("arch_store.h")
+#include "arch_store.h"
+#endif
+#endif
+#ifndef TERN_STORE_INLINE
 void tern_store(void *slot, const void *p);
+#endif
 /* memmove / memset-to-zero of memory that may hold GC pointers. */
 void tern_memmove(void *dst, const void *src, size_t n);
 void tern_memclr(void *dst, size_t n);

@@ -11,6 +11,7 @@
 #ifndef ARCH_CORTEX_M_CM_H
 #define ARCH_CORTEX_M_CM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #if !defined(CM_V6M) && !defined(CM_V7M) && !defined(CM_V8M)
@@ -112,6 +113,11 @@
 /* Disable the ARMv7-M thread-stack guard (MPU region 1) for good: fatal
  * reports and exit only.  No-op on other variants. */
 void cm_guard_off(void);
+
+/* pc (the next instruction) lies inside tern_store's inline sequence,
+ * after its read of the flag and before its store: not a safe point for
+ * preemption (arch/cortex-m/arch_store.h, preempt.c; Thumb-2 only). */
+bool cm_pc_in_store(uint32_t pc);
 
 /* Semihosting */
 int cm_semihost(int op, void *arg);

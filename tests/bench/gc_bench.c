@@ -3,9 +3,12 @@
  *
  *   gc.barrier_off   instructions per tern_store(&slot, p) while no cycle
  *                    marks: a loop of stores minus the same loop empty,
- *                    per store.  tern_store is an out-of-line call (in
- *                    .text.tern_nopreempt), so the call site's argument
- *                    moves and the call and return are part of it.
+ *                    per store.  On Thumb-2 tern_store is inline
+ *                    (arch/cortex-m/arch_store.h): ldrb, cbz, str, with
+ *                    the flag's address loaded once before the loop (a
+ *                    lone store loads it too: 4); elsewhere an
+ *                    out-of-line call (in .text.tern_nopreempt), whose
+ *                    argument moves, call and return are part of it.
  *   gc.barrier_on    the same while a cycle marks, both pointers already
  *                    black (the slow path's floor: mask, two shades that
  *                    find marks, the store)

@@ -312,3 +312,37 @@ TEST(preempt, fp_caller_saved_registers_survive)
     EXPECT_EQ(hold_bad, 0);
 }
 #endif
+
+#if defined(__arm__) && defined(TERN_STORE_INLINE)
+#include "arch/cortex-m/cm.h"
+
+/* The inline write barrier (arch/cortex-m/arch_store.h): PendSV's matcher
+ * finds the compiled sequence's two unsafe points, and only those. */
+static void *volatile probe_slot;
+
+static __attribute__((noinline)) void store_probe(void *p)
+{
+    tern_store((void *)&probe_slot, p);
+}
+
+TEST(preempt, inline_barrier_is_no_safe_point)
+{
+    const uint16_t *h = (const uint16_t *)((uintptr_t)store_probe & ~1u);
+    uint32_t at;
+    int k;
+
+    for (k = 0; k < 64; k++) /* the ldrb and the cbz that follows it */
+        if ((h[k] & 0xFFC0u) == 0x7800u && (h[k + 1] & 0xFFF8u) == 0xB108u)
+            break;
+    ASSERT_TRUE(k < 64);
+    at = (uint32_t)(uintptr_t)&h[k];
+    EXPECT_TRUE(!cm_pc_in_store(at));     /* ldrb: nothing read yet */
+    EXPECT_TRUE(cm_pc_in_store(at + 2));  /* cbz: the flag read */
+    EXPECT_TRUE(!cm_pc_in_store(at + 4)); /* b.w: to the slow path */
+    EXPECT_TRUE(cm_pc_in_store(at + 8));  /* str: not stored yet */
+    EXPECT_TRUE(!cm_pc_in_store(at + 10));
+    store_probe(&k);
+    EXPECT_TRUE(probe_slot == (void *)&k);
+    probe_slot = NULL;
+}
+#endif
