@@ -97,6 +97,7 @@ struct gcstate {
     uint16_t root_job;      /* which root set */
     uint32_t root_index;    /* segment, range, page within it */
     uintptr_t root_pos;     /* next word within it */
+    uint32_t root_off;      /* malloc'd span: next byte within it */
     struct g *root_g;       /* next G to scan */
     uint32_t root_allg_gen; /* sched.allg_gen when root_g was taken */
     /* sweep cursor: */

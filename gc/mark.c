@@ -6,7 +6,9 @@
  * entries, runtime-private).  When it is full, the object is still marked
  * and its span goes on the overflow list (once: MSPAN_GC_OVERFLOW); when
  * the stack runs dry, an overflowed span is rescanned: every marked object
- * in it is scanned again.  A span goes on the list only when one of its
+ * in it goes back on the stack (as grey, so a big one is scanned a piece
+ * at a time and no rescan is one long work unit; what does not fit is
+ * scanned at once).  A span goes on the list only when one of its
  * objects is newly marked, and every object is newly marked once a cycle,
  * so rescans number at most the live objects and each costs one span's
  * objects (a constant of the size-class table): marking stays O(live),
@@ -506,9 +508,31 @@ bool gc_marked(uintptr_t p)
  * use while marking (nothing is swept), so its fields are stable. */
 static uint32_t rescan_span(struct mspan *s, struct shadebuf *b)
 {
-    uint32_t n = 0;
+    uint32_t n = 0, i = 0;
 
-    for (uint32_t i = 0; i < s->nelems; i++)
+    /* Marked objects go back on the grey stack while there is room (it is
+     * empty when overflowed spans are taken), 16 a masked section, to be
+     * scanned as any grey object is: a work unit each, big ones a piece
+     * at a time.  What does not fit is scanned here. */
+    while (i < s->nelems) {
+        unsigned long irq = arch_irq_save();
+        uint32_t stop = i + 16 < s->nelems ? i + 16 : s->nelems;
+        bool full = false;
+
+        for (; i < stop; i++)
+            if (mm_bit(s->markbits, i)) {
+                if (gc.sp >= gc.cap) {
+                    full = true;
+                    break;
+                }
+                gc.stk[gc.sp++] = s->base + (uintptr_t)i * s->elemsize;
+                n += 16;
+            }
+        arch_irq_restore(irq);
+        if (full)
+            break;
+    }
+    for (; i < s->nelems; i++)
         if (mm_bit(s->markbits, i))
             n += scan_object(s->base + (uintptr_t)i * s->elemsize, b);
     return n;
@@ -548,19 +572,18 @@ static const struct tern_segment *segment(uint32_t k, bool stack)
     return NULL;
 }
 
-/* One malloc'd object of span s (object i), conservatively, a chunk per
+/* [lo, hi) of malloc'd object i of span s, conservatively, a chunk per
  * masked section, each after checking that the object is still there: a
  * block freed meanwhile may have become a guarded stack. */
-static uint32_t scan_manual_object(struct mspan *s, uint32_t i, uintptr_t base,
-                                   uintptr_t size)
+static uint32_t scan_manual_object(struct mspan *s, uint32_t i, uintptr_t lo,
+                                   uintptr_t hi)
 {
     uint32_t work = 0;
 
-    for (uintptr_t a = base; a < base + size;
-         a += CHUNK_WORDS * sizeof(uintptr_t)) {
-        uintptr_t b = base + size - a > CHUNK_WORDS * sizeof(uintptr_t)
+    for (uintptr_t a = lo; a < hi; a += CHUNK_WORDS * sizeof(uintptr_t)) {
+        uintptr_t b = hi - a > CHUNK_WORDS * sizeof(uintptr_t)
                           ? a + CHUNK_WORDS * sizeof(uintptr_t)
-                          : base + size;
+                          : hi;
         unsigned long irq = arch_irq_save();
 
         if (mheap_span_at(a) != s || s->kind != MM_KIND_MANUAL ||
@@ -582,7 +605,8 @@ static uint32_t scan_manual_object(struct mspan *s, uint32_t i, uintptr_t base,
     return work;
 }
 
-/* The page walk over malloc'd spans: one span per call.  True at the end. */
+/* The page walk over malloc'd spans: one span, or SCAN_PIECE bytes of
+ * one, per call.  True at the end. */
 static bool malloc_step(uint32_t *work)
 {
     uint32_t r = gc.root_index, page = (uint32_t)gc.root_pos;
@@ -612,12 +636,34 @@ static bool malloc_step(uint32_t *work)
         }
     }
     arch_irq_restore(irq);
-    gc.root_pos = page + npages;
-    if (state == MSPAN_FREE)
+    if (state == MSPAN_FREE || gc.root_off >= nelems * elemsize) {
+        gc.root_pos = page + npages; /* (a span reused meanwhile: past it) */
+        gc.root_off = 0;
         return false;
-    for (uint32_t i = 0; i < nelems; i++)
-        *work +=
-            scan_manual_object(s, i, addr + (uintptr_t)i * elemsize, elemsize);
+    }
+    /* At most SCAN_PIECE bytes a step, from where the last one stopped
+     * (root_off): a big malloc'd block is not one long step. */
+    {
+        uintptr_t off = gc.root_off, end = off + SCAN_PIECE;
+
+        if (end > (uintptr_t)nelems * elemsize)
+            end = (uintptr_t)nelems * elemsize;
+        while (off < end) {
+            uint32_t i = (uint32_t)(off / elemsize);
+            uintptr_t hi = (uintptr_t)(i + 1) * elemsize;
+
+            if (hi > end)
+                hi = end;
+            *work += scan_manual_object(s, i, addr + off, addr + hi);
+            off = hi;
+        }
+        if (off >= (uintptr_t)nelems * elemsize) {
+            gc.root_pos = page + npages;
+            gc.root_off = 0;
+        } else {
+            gc.root_off = (uint32_t)off;
+        }
+    }
     return false;
 }
 
@@ -774,6 +820,7 @@ static uint32_t root_step(void)
         gc.root_job++;
         gc.root_index = 0;
         gc.root_pos = 0;
+        gc.root_off = 0;
         if (gc.root_job == JOB_STACKS) {
             unsigned long irq = arch_irq_save();
             gc.root_g = sched.allg;
@@ -801,6 +848,7 @@ void gc_mark_reset(void)
     gc.root_job = JOB_GLOBALS;
     gc.root_index = 0;
     gc.root_pos = 0;
+    gc.root_off = 0;
     gc.root_g = NULL;
     gc.stacks_bytes = gc.globals_bytes = 0;
 }

@@ -119,6 +119,69 @@ TEST(gc, work_list_overflow_loses_nothing)
     tern_gc();
 }
 
+/* Work units stay short whatever the objects: a big pointer array whose
+ * span overflows (a work list of 2 entries) is rescanned a piece at a
+ * time, and a big malloc'd block (a root) is walked a piece per step.
+ * Every gc_mark_work(64) call does at most its budget and one unit: 1 KiB
+ * of an object, or a root step (the longest here is this thread's stack,
+ * about 2.7 KiB), not a whole 16 KiB object; and everything the two hold
+ * survives, checkmark on. */
+#define BIG_WORDS 2048 /* 8 or 16 KiB */
+
+static __attribute__((noinline)) void fill_big(void **arr, void **blk)
+{
+    for (int i = 0; i < BIG_WORDS; i++) {
+        struct cell *c = tern_new(cell_type);
+        c->val = (uintptr_t)i;
+        tern_store(&arr[i], c);
+        c = tern_new(cell_type);
+        c->val = (uintptr_t)(BIG_WORDS + i);
+        blk[i] = c; /* (not marking: a plain store is fine) */
+    }
+}
+
+TEST(gc, big_objects_are_marked_a_piece_at_a_time)
+{
+    void **arr, **blk;
+    uint64_t most = 0;
+    int n = 0;
+
+    fresh_gc_heap();
+    tern_gc_add_root(list_root, sizeof list_root);
+    arr = tern_alloc_array(&tern_type_ptr, BIG_WORDS);
+    tern_store(&list_root[0], arr);
+    blk = mm_alloc(BIG_WORDS * sizeof(void *), MM_KIND_MANUAL, MM_ZERO);
+    ASSERT_TRUE(blk != NULL);
+    fill_big(arr, blk);
+    arr = NULL;
+    scrub();
+    tern_gc_debug(TERN_GC_CHECKMARK);
+    gc_set_stack_room(2);
+    gc_cycle_begin();
+    while (!gc_mark_done()) {
+        uint64_t before = gc.scan_work;
+        if (!gc_mark_work(64))
+            break;
+        if (gc.scan_work - before > most)
+            most = gc.scan_work - before;
+    }
+    gc_cycle_finish();
+    gc_set_stack_room(0);
+    tern_gc_debug(0);
+    EXPECT_TRUE(most <= 4096); /* (was the whole block: 16448 bytes) */
+    arr = (void **)list_root[0];
+    for (int i = 0; i < BIG_WORDS; i++) {
+        n += ((struct cell *)arr[i])->val == (uintptr_t)i;
+        n += ((struct cell *)blk[i])->val == (uintptr_t)(BIG_WORDS + i);
+    }
+    EXPECT_EQ(n, 2 * BIG_WORDS);
+    EXPECT_TRUE(gc_verify() == NULL);
+    mm_free(blk);
+    tern_store(&list_root[0], NULL);
+    tern_gc();
+    tern_gc_remove_root(list_root);
+}
+
 /* 1000 heaps of garbage, one object alive at a time: never out of
  * memory, and back to the start after a last collection. */
 /* (in a frame of its own: no stale pointer to the last object left in
