@@ -443,7 +443,7 @@ endif
 # --- generated tables --------------------------------------------------------
 
 # Every page size some board uses gets a checked-in size-class table.
-PAGE_SIZES := 512 1024 4096
+PAGE_SIZES := 256 512 1024 4096
 
 $(HOST_B)/mkclasses: tools/mkclasses.c
 	@mkdir -p $(dir $@)
