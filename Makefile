@@ -53,8 +53,10 @@ GIT := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 # --- flags -----------------------------------------------------------------
 
+# board.mk may trade speed for flash (OPT := -Os: the 128 KiB boards).
+OPT ?= -O2
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wundef
-CFLAGS := -std=c11 $(WARN) -ffreestanding -O2 -g \
+CFLAGS := -std=c11 $(WARN) -ffreestanding $(OPT) -g \
 	-ffunction-sections -fdata-sections -fno-common -MMD -MP \
 	-fstack-usage -fcallgraph-info=su \
 	-Iinclude -I. -Iarch/$(ARCH) $(ARCH_CFLAGS) $(BOARD_DEFS) \
@@ -443,7 +445,7 @@ endif
 # --- generated tables --------------------------------------------------------
 
 # Every page size some board uses gets a checked-in size-class table.
-PAGE_SIZES := 512 1024 4096
+PAGE_SIZES := 256 512 1024 4096
 
 $(HOST_B)/mkclasses: tools/mkclasses.c
 	@mkdir -p $(dir $@)

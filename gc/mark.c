@@ -66,8 +66,11 @@ static uintptr_t grey[TERN_GC_STACK] TERN_PRIVATE;
  * we scan it (malloc'd blocks, stacks): bounds the masked sections. */
 #define CHUNK_WORDS 64
 
-/* Registered roots (tern_gc_add_root). */
-#define GC_MAX_ROOTS 8
+/* Registered roots (tern_gc_add_root; board.mk may say fewer). */
+#ifndef TERN_GC_ROOTS
+#define TERN_GC_ROOTS 8
+#endif
+#define GC_MAX_ROOTS TERN_GC_ROOTS
 static struct {
     uintptr_t lo, hi;
 } roots[GC_MAX_ROOTS] TERN_PRIVATE;

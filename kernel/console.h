@@ -8,8 +8,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Size of the receive ring in bytes (a power of two). */
-#define CONSOLE_RX_RING 128u
+/* Size of the receive ring in bytes (a power of two; board.mk may say
+ * fewer: TERN_CONSOLE_RX). */
+#ifndef TERN_CONSOLE_RX
+#define TERN_CONSOLE_RX 128
+#endif
+#define CONSOLE_RX_RING ((unsigned)TERN_CONSOLE_RX)
 
 /* Initialise the UART (polled) and the receive ring.  Interrupts masked. */
 void console_init(void);

@@ -8,8 +8,12 @@
 
 #include "tern.h"
 
-/* Room in the table: 6 fixed segments and the heap regions. */
-#define SEGMENTS_MAX 12
+/* Room in the table: 6 fixed segments and the heap regions (board.mk
+ * may say fewer: TERN_SEGMENTS). */
+#ifndef TERN_SEGMENTS
+#define TERN_SEGMENTS 12
+#endif
+#define SEGMENTS_MAX TERN_SEGMENTS
 
 /* Build the table from the linker's symbols and the board's heap regions
  * (kernel/layout.c), sort and verify it.  Fatal if the layout is broken. */

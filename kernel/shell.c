@@ -217,7 +217,10 @@ void shell_fraction(char *buf, size_t size, uint64_t num, uint64_t den)
  * The image has no symbol table; a program names its goroutine entry
  * functions with tern_shell_name, and `goroutines` prints the name.
  */
-#define SHELL_NAMES 8
+#ifndef TERN_SHELL_NAMES
+#define TERN_SHELL_NAMES 8 /* board.mk may say fewer */
+#endif
+#define SHELL_NAMES TERN_SHELL_NAMES
 
 static struct {
     void (*fn)(void *);

@@ -274,6 +274,12 @@ void mheap_init(const struct mm_region *rg, int n)
         if (end <= base)
             continue;
         npages = (uint32_t)((end - base) / MM_PAGE_SIZE);
+#if MHEAP_FL_COUNT < 20 /* (the default's 2^21 pages pass any RAM here) */
+        if (npages > MHEAP_MAX_PAGES) { /* beyond the free lists' reach */
+            npages = MHEAP_MAX_PAGES;
+            end = base + (uintptr_t)npages * MM_PAGE_SIZE;
+        }
+#endif
         mpages =
             (uint32_t)((npages * sizeof(struct mspan *) + MM_PAGE_SIZE - 1) /
                        MM_PAGE_SIZE);

@@ -10,7 +10,14 @@
 /* Free lists: two-level segregated by run length (TLSF-style). */
 #define MHEAP_SL_BITS  2
 #define MHEAP_SL_COUNT (1 << MHEAP_SL_BITS)
-#define MHEAP_FL_COUNT 20 /* runs up to 2^21 pages */
+/* First-level lists: runs up to 2^(MHEAP_FL_COUNT + 1) - 1 pages (20:
+ * 2^21 pages); board.mk may say fewer for a small heap (TERN_MHEAP_FL),
+ * and a region's pages past that are left out (mheap_init). */
+#ifndef TERN_MHEAP_FL
+#define TERN_MHEAP_FL 20
+#endif
+#define MHEAP_FL_COUNT  TERN_MHEAP_FL
+#define MHEAP_MAX_PAGES ((1u << (MHEAP_FL_COUNT + MHEAP_SL_BITS - 1)) - 1)
 
 struct mheap_region {
     uintptr_t base;     /* first page */

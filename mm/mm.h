@@ -13,8 +13,11 @@
 #include "mm/sizeclass.h"
 #include "tern.h"
 
-#define MM_PAGE_SIZE   TERN_PAGE_SIZE
-#define MM_MAX_REGIONS 4
+#define MM_PAGE_SIZE TERN_PAGE_SIZE
+#ifndef TERN_MM_REGIONS
+#define TERN_MM_REGIONS 4 /* board.mk: fewer where RAM is one block */
+#endif
+#define MM_MAX_REGIONS TERN_MM_REGIONS
 
 /* Object kinds: part of the span class, so each kind has its own spans. */
 #define MM_KIND_SCAN       0 /* GC object that may hold pointers (typed) */

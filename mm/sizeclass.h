@@ -8,7 +8,9 @@
 
 #include <stddef.h>
 
-#if TERN_PAGE_SIZE == 512
+#if TERN_PAGE_SIZE == 256
+#include "mm/sizeclasses-256.h"
+#elif TERN_PAGE_SIZE == 512
 #include "mm/sizeclasses-512.h"
 #elif TERN_PAGE_SIZE == 1024
 #include "mm/sizeclasses-1024.h"
@@ -19,7 +21,9 @@
     "no size-class table for this TERN_PAGE_SIZE: add it to PAGE_SIZES in the Makefile"
 #endif
 
-_Static_assert(MM_MAX_SMALL >= 1024, "the first table covers 1..1024");
+_Static_assert(MM_SIZE_TO_CLASS8_MAX ==
+                   (MM_MAX_SMALL < 1024 ? MM_MAX_SMALL : 1024),
+               "the first table covers 1..min(MM_MAX_SMALL, 1024)");
 
 /* The class for a small size, 1 <= size <= MM_MAX_SMALL: two loads. */
 static inline unsigned mm_size_class(size_t size)

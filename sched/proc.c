@@ -118,10 +118,19 @@ _Static_assert(TERN_GO_STACK >= ARCH_STACK_GUARD + 256,
 
 /* The idle loop's stack (g0): findrunnable, the idle sleep and, at worst,
  * the deadlock report. */
+/* The least usable stack a goroutine gets, whatever it asks for: an
+ * exception frame, the preemption trampoline and a context switch take
+ * about 110 bytes of it on Cortex-M.  board.mk may lower it where a page
+ * is 256 bytes (the 8 KiB board: 192 usable bytes and a 64-byte guard
+ * make one page). */
+#ifndef TERN_GO_MIN_STACK
+#define TERN_GO_MIN_STACK 256
+#endif
+
 #ifndef TERN_G0_STACK
 #define TERN_G0_STACK 1024
 #endif
-_Static_assert(TERN_G0_STACK >= ARCH_STACK_GUARD + 256,
+_Static_assert(TERN_G0_STACK >= ARCH_STACK_GUARD + 192,
                "the idle loop's stack must hold the guard and more");
 
 /* The lowest usable byte of a goroutine's stack, above the arch's guard. */
@@ -361,8 +370,8 @@ static struct g *go(void (*fn)(void *), void *arg, size_t stack, uint8_t system,
     struct g *gp;
     unsigned long irq;
 
-    if (size < 256)
-        size = 256;
+    if (size < TERN_GO_MIN_STACK)
+        size = TERN_GO_MIN_STACK;
     if (!timer_reserve(m0.p)) /* its slot on the timer heap, for sleeps */
         return NULL;
     gp = galloc(size);

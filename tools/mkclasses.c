@@ -35,6 +35,12 @@
  *      mcache slots and counters, three kinds each), and an 8-page span
  *      for one 4 KiB object would be a quarter of such a heap; past 2
  *      pages a large object's rounding to pages wastes at most a third.
+ *   6. With pages of 256 bytes or less (the 8 KiB MCUs: a heap of about
+ *      twenty pages) classes are few and one page each, since every
+ *      class a program uses holds a span of its own per kind: the
+ *      largest small size is one page, the step above 32 bytes may be
+ *      half the class (rule 2 with 1/2 for 1/8: internal waste under
+ *      50%), and a span's tail waste may be a quarter (rule 3).
  *
  * The output is a C header with the tables and, in its opening comment,
  * the waste table.  It is checked in; `make sizeclasses` regenerates it.
@@ -81,7 +87,7 @@ static unsigned pow2floor(unsigned x)
 int main(int argc, char **argv)
 {
     struct class c[MAX_CLASSES];
-    unsigned page, max_small, n = 0;
+    unsigned page, max_small, step_div, tail_div, class8_max, n = 0;
 
     if (argc != 2 || (page = (unsigned)strtoul(argv[1], NULL, 0)) < 256 ||
         (page & (page - 1)) != 0) {
@@ -89,7 +95,14 @@ int main(int argc, char **argv)
                 "usage: mkclasses <page size: a power of two >= 256>\n");
         return 2;
     }
-    max_small = page <= 512 ? 2 * page : 8 * page < 32768 ? 8 * page : 32768;
+    max_small = page <= 256        ? page
+                : page <= 512      ? 2 * page
+                : 8 * page < 32768 ? 8 * page
+                                   : 32768;
+    /* rules 2 and 3: the largest step, tail waste, as a fraction 1/n */
+    step_div = page <= 256 ? 2 : 8;
+    tail_div = page <= 256 ? 4 : 8;
+    class8_max = max_small < 1024 ? max_small : 1024;
 
     for (unsigned size = 8; size <= max_small;) {
         unsigned npages = 1, nelems, step;
@@ -97,12 +110,13 @@ int main(int argc, char **argv)
         for (;;) {
             unsigned span = npages * page;
             nelems = fit(span, size);
-            if (nelems > 0 && span - nelems * size <= span / 8)
+            if (nelems > 0 && span - nelems * size <= span / tail_div)
                 break;
             npages++;
         }
         if (n > 0 && c[n - 1].npages == npages && c[n - 1].nelems == nelems &&
-            (size <= 128 || n < 2 || (size - c[n - 2].size - 1) * 8 < size)) {
+            (size <= 128 || n < 2 ||
+             (size - c[n - 2].size - 1) * step_div < size)) {
             c[n - 1].size = size;
         } else {
             if (n == MAX_CLASSES) {
@@ -111,7 +125,10 @@ int main(int argc, char **argv)
             }
             c[n++] = (struct class){size, npages, nelems};
         }
-        step = size < 32 ? 8 : size <= 128 ? 16 : pow2floor(size / 8);
+        step = size < 32       ? 8
+               : step_div == 2 ? pow2floor(size / 2)
+               : size <= 128   ? 16
+                               : pow2floor(size / 8);
         size += step;
     }
     if (c[n - 1].size != max_small) {
@@ -143,8 +160,9 @@ int main(int argc, char **argv)
     printf("#define MM_NUM_CLASSES %u /* classes 1..%u; 0 is \"large\" */\n",
            n + 1, n);
     printf("#define MM_MAX_SMALL %u\n", max_small);
-    printf("#define MM_SIZE_TO_CLASS8_MAX 1024 /* first lookup table's range "
-           "*/\n\n");
+    printf("#define MM_SIZE_TO_CLASS8_MAX %u /* first lookup table's range "
+           "*/\n\n",
+           class8_max);
 
     printf("/* Bytes per object of each class. */\n");
     printf("static const uint16_t mm_class_size[MM_NUM_CLASSES] = {\n    0,");
@@ -177,9 +195,10 @@ int main(int argc, char **argv)
     }
     printf("\n};\n\n");
 
-    printf("/* Class of sizes 1..1024 by (size + 7) / 8. */\n");
-    printf("static const uint8_t mm_size_to_class8[1024 / 8 + 1] = {\n    1,");
-    for (unsigned s = 8, k = 1; s <= 1024; s += 8, k++) {
+    printf("/* Class of sizes 1..%u by (size + 7) / 8. */\n", class8_max);
+    printf("static const uint8_t mm_size_to_class8[%u / 8 + 1] = {\n    1,",
+           class8_max);
+    for (unsigned s = 8, k = 1; s <= class8_max; s += 8, k++) {
         unsigned cl = 0;
         while (cl < n && c[cl].size < s)
             cl++;

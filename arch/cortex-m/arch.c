@@ -26,7 +26,12 @@
 #define CM_CPU_NAME "Cortex-M"
 #endif
 
-static char cmdline[128] TERN_PRIVATE;
+/* The boot command line (semihosting): test names, modes; board.mk may
+ * keep fewer bytes (CM_CMDLINE). */
+#ifndef CM_CMDLINE
+#define CM_CMDLINE 128
+#endif
+static char cmdline[CM_CMDLINE] TERN_PRIVATE;
 
 bool arch_trap_unaligned(bool on)
 {

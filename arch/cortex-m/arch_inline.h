@@ -43,9 +43,16 @@ struct arch_context {
 /* The ARMv7-M guard: an MPU region of this many bytes (a power of two,
  * at least 32) at the bottom of every thread stack.  A frame up to this
  * size that overruns the stack faults on its first access below the
- * usable stack. */
+ * usable stack.  board.mk may trade reach for RAM (CM_STACK_GUARD: the
+ * 8 KiB board's stacks are a few hundred bytes). */
 #if defined(CM_V7M)
-#define ARCH_STACK_GUARD 256u
+#ifndef CM_STACK_GUARD
+#define CM_STACK_GUARD 256
+#endif
+#define ARCH_STACK_GUARD ((unsigned)CM_STACK_GUARD)
+_Static_assert(CM_STACK_GUARD >= 32 &&
+                   (CM_STACK_GUARD & (CM_STACK_GUARD - 1)) == 0,
+               "CM_STACK_GUARD: a power of two, at least 32");
 #else
 #define ARCH_STACK_GUARD 0u
 #endif

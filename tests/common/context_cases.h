@@ -11,12 +11,12 @@
 #endif
 
 static struct arch_context ctx_main, ctx_a, ctx_b, ctx_c;
-static volatile int trace[64];
+static volatile int trace[16];
 static volatile int ntrace;
 
 static void note(int v)
 {
-    if (ntrace < 64)
+    if (ntrace < 16)
         trace[ntrace++] = v;
 }
 

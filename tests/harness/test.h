@@ -24,6 +24,7 @@
 
 #include <stdint.h>
 
+#include "arch/arch.h"
 #include "tern.h"
 
 struct test_case {
@@ -33,6 +34,17 @@ struct test_case {
     const char *death; /* NULL, or the fatal message it must die with */
     unsigned needs;    /* ARCH_CAP_* bits the test requires */
 };
+
+/* The stack the suite's goroutines ask for: 512 usable bytes, rounded
+ * up to pages with the arch's guard; on a board whose default stack is
+ * under 1 KiB (the 8 KiB board: 256-byte pages, 64-byte guard) one
+ * page, guard included: their deepest use is under 192 bytes (the
+ * STACKS line of the suite's output). */
+#if defined(TERN_GO_STACK) && TERN_GO_STACK < 1024
+#define TEST_GSTACK (TERN_PAGE_SIZE - ARCH_STACK_GUARD)
+#else
+#define TEST_GSTACK 512
+#endif
 
 #define TEST_CASE_(s, n, death, needs)                                         \
     static void test_##s##__##n(void);                                         \

@@ -10,7 +10,7 @@
 #include "sched/sched.h"
 #include "tests/harness/test.h"
 
-#define GSTACK 512
+#define GSTACK TEST_GSTACK
 
 /* Elements of every shape the copy distinguishes (no bytes, odd sizes,
  * one to four whole words, more), through the ring and hand to hand, to

@@ -9,7 +9,7 @@
 #include "sched/sched.h"
 #include "tests/harness/test.h"
 
-#define GSTACK 512
+#define GSTACK TEST_GSTACK
 
 static struct tern_note irq_note = TERN_NOTE_INIT;
 static volatile int woke_ran;

@@ -9,7 +9,7 @@
 #include "sched/sched.h"
 #include "tests/harness/test.h"
 
-#define GSTACK 512
+#define GSTACK TEST_GSTACK
 
 static volatile uint32_t count[2];
 static volatile int stop;

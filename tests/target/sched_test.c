@@ -11,15 +11,15 @@
 /* Small stacks (rounded up to pages), so that the microbit holds several.
  * Interrupt handlers run on the interrupt stack: a goroutine's stack holds
  * only an exception frame of theirs. */
-#define GSTACK 512
+#define GSTACK TEST_GSTACK
 
-static volatile int order[32];
+static volatile int order[16];
 static volatile int norder;
 
 static void record(int v)
 {
     unsigned long s = arch_irq_save();
-    if (norder < 32)
+    if (norder < 16)
         order[norder++] = v;
     arch_irq_restore(s);
 }

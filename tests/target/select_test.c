@@ -4,7 +4,7 @@
  */
 #include "tests/harness/test.h"
 
-#define GSTACK 512
+#define GSTACK TEST_GSTACK
 
 TEST(select, takes_the_ready_case_or_default)
 {

@@ -7,7 +7,7 @@
 #include "sched/sched.h"
 #include "tests/harness/test.h"
 
-#define GSTACK 512
+#define GSTACK TEST_GSTACK
 
 static struct tern_mutex mu = TERN_MUTEX_INIT;
 static struct tern_waitgroup wg = TERN_WAITGROUP_INIT;
