@@ -133,13 +133,13 @@
 #define TERN_GC_STACKSIZE 2048 /* the worker's and the sweeper's stacks */
 #endif
 
-/* The worker's turn, in scan bytes: about 15,000 instructions of tree
- * nodes (1 ms at QEMU's icount 6), up to 80,000 of a pointer array whose
- * pointers go to scattered spans (work counts bytes, not pointers). */
-#define WORK_UNIT   2048
-#define FORCE_NS    (120 * 1000000000LL) /* forced GC period: 2 minutes */
-#define ASSIST_MAX  (64 * 1024)          /* debt an allocation may carry */
-#define GC_HEAP_MIN (64 * 1024)          /* smallest goal over the live heap */
+/* The worker's turn lasts about WORKER_TURN_NS (checked every WORK_UNIT
+ * scan bytes: a few thousand instructions), then it lets others run. */
+#define WORK_UNIT      512
+#define WORKER_TURN_NS 2000000
+#define FORCE_NS       (120 * 1000000000LL) /* forced GC period: 2 minutes */
+#define ASSIST_MAX     (64 * 1024)          /* debt an allocation may carry */
+#define GC_HEAP_MIN    (64 * 1024) /* smallest goal over the live heap */
 
 /* Span classes below this are the GC's (scan, noscan); manual above. */
 #define GC_SPANCLASSES MM_SPANCLASS(0, MM_KIND_MANUAL)
@@ -286,7 +286,14 @@ static void worker_fn(void *arg)
             continue;
         }
         t0 = tern_nanotime();
-        did = gc_mark_work(WORK_UNIT);
+        did = false;
+        for (;;) { /* a turn: up to WORKER_TURN_NS, in small budgets */
+            bool any = gc_mark_work(WORK_UNIT);
+            did |= any;
+            if (!any || gc_mark_done() ||
+                tern_nanotime() - t0 >= WORKER_TURN_NS)
+                break;
+        }
         t1 = tern_nanotime();
         gc.worker_ns += t1 - t0;
         if (gc_mark_done()) {

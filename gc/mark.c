@@ -14,11 +14,12 @@
  * objects (a constant of the size-class table): marking stays O(live),
  * however small the stack, and never rescans the heap.
  *
- * A work unit scans at most SCAN_PIECE bytes of an object: the rest of a
- * big one goes back on the stack as a continuation (its next address,
- * tagged with bit 0), so an assist or a worker turn is bounded however
- * big the array.  A continuation that finds the stack full overflows
- * its span like an object does (the rescan then takes the object whole).
+ * A work unit scans at most SCAN_PIECE bytes of an object, and at most
+ * about PIECE_PTRS pointers (whole elements): the rest of a big one goes
+ * back on the stack as a continuation (its next address, tagged with
+ * bit 0), so an assist or a worker turn is bounded however big the
+ * array.  A continuation that finds the stack full overflows its span
+ * like an object does (the rescan queues the object again).
  *
  * Concurrency (one core, preemptive): every change to mark bits, the grey
  * stack, the overflow list and `busy` happens with interrupts masked.
@@ -379,6 +380,10 @@ void gc_scan_conservative(const void *lo, const void *hi)
  * (its address | 1 on the grey stack), so that no assist or worker turn
  * holds the CPU for a whole object however big. */
 #define SCAN_PIECE 1024
+/* ... and at most about this many pointers: a pointer costs a shade
+ * (tens of instructions, a hundred and more when they scatter), so 1 KiB
+ * of a pointer array would be a unit 20 times a tree node's per byte. */
+#define PIECE_PTRS 64
 
 /* Scan the object at base (grey -> black), in span s, from byte `from`,
  * at most about SCAN_PIECE bytes (whole elements of its type): its
@@ -395,7 +400,19 @@ static uint32_t scan_piece(struct mspan *s, uintptr_t base, size_t from,
     t = s->state == MSPAN_LARGE ? s->type1
                                 : mm_object_type(s, mm_object_index(s, base));
     end = size - from > SCAN_PIECE ? from + SCAN_PIECE : size;
-    if (t != NULL && end < size) { /* whole elements */
+    if (t == NULL) { /* every word a candidate */
+        if (end - from > PIECE_PTRS * sizeof(uintptr_t))
+            end = from + PIECE_PTRS * sizeof(uintptr_t);
+    } else if (end < size || size - from > t->size) {
+        /* whole elements, holding about PIECE_PTRS pointers at most */
+        uint32_t ptrs = 0;
+        size_t elems;
+
+        for (size_t k = 0; k < (t->size / sizeof(uintptr_t) + 31) / 32; k++)
+            ptrs += (uint32_t)__builtin_popcount(t->ptrmask[k]);
+        elems = ptrs > PIECE_PTRS ? 1 : PIECE_PTRS / (ptrs ? ptrs : 1);
+        if (end - from > elems * t->size)
+            end = from + elems * t->size;
         end = (end + t->size - 1) / t->size * t->size;
         if (end > size)
             end = size;
