@@ -135,11 +135,12 @@
 
 /* The worker's turn lasts about WORKER_TURN_NS (checked every WORK_UNIT
  * scan bytes: a few thousand instructions), then it lets others run. */
-#define WORK_UNIT      512
-#define WORKER_TURN_NS 2000000
-#define FORCE_NS       (120 * 1000000000LL) /* forced GC period: 2 minutes */
-#define ASSIST_MAX     (64 * 1024)          /* debt an allocation may carry */
-#define GC_HEAP_MIN    (64 * 1024) /* smallest goal over the live heap */
+#define WORK_UNIT         512
+#define WORKER_TURN_NS    2000000
+#define FORCE_NS          (120 * 1000000000LL) /* forced GC period: 2 minutes */
+#define ASSIST_MAX        (64 * 1024) /* debt an allocation may carry */
+#define ASSIST_TIME_EVERY 16          /* assists timed: 1 in this many */
+#define GC_HEAP_MIN       (64 * 1024) /* smallest goal over the live heap */
 
 /* Span classes below this are the GC's (scan, noscan); manual above. */
 #define GC_SPANCLASSES MM_SPANCLASS(0, MM_KIND_MANUAL)
@@ -174,6 +175,7 @@ const struct tern_type tern_type_ptr = {sizeof(void *), (const uint32_t[]){1u},
 
 static void pacer(void);
 static void mark_termination(void);
+static void assist_time(void);
 static void cache_span(struct mspan *s, bool take);
 
 /* Bytes counted in heap_live (and in heap_marked while marking) when
@@ -288,7 +290,7 @@ static void worker_fn(void *arg)
         t0 = tern_nanotime();
         did = false;
         for (;;) { /* a turn: up to WORKER_TURN_NS, in small budgets */
-            bool any = gc_mark_work(WORK_UNIT);
+            bool any = gc_mark_work(WORK_UNIT) != 0;
             did |= any;
             if (!any || gc_mark_done() ||
                 tern_nanotime() - t0 >= WORKER_TURN_NS)
@@ -395,6 +397,7 @@ static void gc_start(bool forced)
     gc.heap_marked = 0;
     gc.scan_work = 0;
     gc.worker_ns = gc.assist_ns = 0;
+    gc.assist_calls = gc.assist_timed_work = gc.assist_untimed_work = 0;
     gc.assist_debt = 0;
     gc.refill_bytes = 0; /* spans taken before: their pacing is moot */
     {
@@ -518,6 +521,7 @@ static void mark_termination(void)
     pause_ns[k] = (uint64_t)(gc.stw1 + gc.stw2);
     pause_end[k] = (uint64_t)t1;
     gc.last_gc = (uint64_t)t1;
+    assist_time();
     gc.cpu_ns += (uint64_t)(gc.stw1 + gc.stw2 + gc.worker_ns + gc.assist_ns);
     unpark(sweeper.g, &sweeper.parked);
     arch_irq_restore(irq);
@@ -534,32 +538,54 @@ static void mark_termination(void)
     gc_fin_start();
 }
 
-/* Pay the allocation's assist debt by scanning (the calling goroutine). */
+/* Pay the allocation's assist debt by scanning (the calling goroutine).
+ * Its CPU time, for GCCPUFraction and the trace, is measured on one
+ * assist in ASSIST_TIME_EVERY (the first of a cycle included), and the
+ * others' is estimated at mark termination from the measured ones' time
+ * per byte of scan work (assist_time): two clock reads per assist cost
+ * about 340 instructions, more than a small assist's work, and an
+ * assist runs with every allocation while marking (BENCH gc.gcbench:
+ * 9% of the total). */
 static void assist(uint64_t size)
 {
     unsigned long irq = arch_irq_save();
-    int64_t debt, t0;
+    int64_t debt, t0 = 0, done;
+    bool timed;
 
     gc.assist_debt += (int64_t)((size * gc.assist_ratio) >> 16);
     if (gc.assist_debt > ASSIST_MAX)
         gc.assist_debt = ASSIST_MAX;
     debt = gc.assist_debt;
+    timed = debt > 0 && gc.assist_calls++ % ASSIST_TIME_EVERY == 0;
     arch_irq_restore(irq);
     if (debt <= 0)
         return;
-    t0 = tern_nanotime();
-    {
-        uint64_t before = gc.scan_work;
-        gc_mark_work(debt);
-        irq = arch_irq_save();
-        gc.assist_debt -= (int64_t)(gc.scan_work - before);
-        if (gc.assist_debt < 0)
-            gc.assist_debt = 0;
-        arch_irq_restore(irq);
+    if (timed)
+        t0 = tern_nanotime();
+    done = gc_mark_work(debt); /* (its own: not others' while preempted) */
+    irq = arch_irq_save();
+    gc.assist_debt -= done;
+    if (gc.assist_debt < 0)
+        gc.assist_debt = 0;
+    if (timed) {
+        gc.assist_ns += tern_nanotime() - t0;
+        gc.assist_timed_work += (uint32_t)done;
+    } else {
+        gc.assist_untimed_work += (uint32_t)done;
     }
-    gc.assist_ns += tern_nanotime() - t0;
+    arch_irq_restore(irq);
     if (gc_mark_done())
         mark_termination();
+}
+
+/* The untimed assists' share of assist_ns (assist).  Masked. */
+static void assist_time(void)
+{
+    if (gc.assist_untimed_work != 0 && gc.assist_timed_work != 0)
+        gc.assist_ns +=
+            (int64_t)((uint64_t)gc.assist_untimed_work *
+                      (uint64_t)gc.assist_ns / gc.assist_timed_work);
+    gc.assist_untimed_work = gc.assist_timed_work = 0;
 }
 
 /* --- allocation --------------------------------------------------------- */
@@ -804,10 +830,15 @@ void gc_cycle_finish(void)
 
     while (gc.phase == GC_MARK && gc.numgc == n) {
         int64_t t0 = tern_nanotime();
-        bool did = gc_mark_work(1 << 20);
+        int64_t done = gc_mark_work(1 << 20);
+        bool did = done != 0;
+        unsigned long irq;
 
-        /* the caller's marking is GC CPU time (as an assist's) */
+        /* the caller's marking is GC CPU time (as an assist's, timed) */
+        irq = arch_irq_save();
         gc.assist_ns += tern_nanotime() - t0;
+        gc.assist_timed_work += (uint32_t)done;
+        arch_irq_restore(irq);
         if (did)
             continue;
         if (gc_mark_done())

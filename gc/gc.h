@@ -110,15 +110,20 @@ struct gcstate {
     uint64_t numgc, numforced, pause_total, last_gc, cpu_ns, freed;
     uint32_t stw_max, overflows;
     int64_t cycle_start, mark_ns, stw1, stw2, worker_ns, assist_ns;
+    /* assists timed (1 in ASSIST_TIME_EVERY: assist_ns) and not (their
+     * time estimated from the timed ones' rate at mark termination): */
+    uint32_t assist_calls, assist_timed_work, assist_untimed_work;
     uint64_t start_live; /* heap_live when the cycle started */
     uint64_t stacks_bytes, globals_bytes;
 };
 extern struct gcstate gc;
 
 /* gc/mark.c */
-void gc_mark_reset(void);          /* a cycle begins: cursors, stack */
-bool gc_mark_work(int64_t budget); /* true if any work was found */
-bool gc_mark_done(void);           /* all work done (masked) */
+void gc_mark_reset(void); /* a cycle begins: cursors, stack */
+/* Scan work done by this call: at least the budget unless the work ran
+ * out first (then less; 0 if there was none). */
+int64_t gc_mark_work(int64_t budget);
+bool gc_mark_done(void); /* all work done (masked) */
 void gc_scan_conservative(const void *lo, const void *hi);
 
 uint32_t gc_scan_fields(uintptr_t base); /* scan an object's fields */

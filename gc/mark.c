@@ -985,8 +985,9 @@ scan_small_locked(struct spancache *c)
  * and pops the next one, with one span cache for all of it; the object
  * is then read unmasked.  An object is thus one masked section unless it
  * holds more than SHADE_BATCH heap pointers. */
-bool gc_mark_work(int64_t budget)
+int64_t gc_mark_work(int64_t budget)
 {
+    const int64_t start = budget;
     struct spancache c = SPANCACHE_EMPTY;
     struct shadebuf b = SHADEBUF_EMPTY;
     bool any = false, held = false;
@@ -1065,7 +1066,7 @@ bool gc_mark_work(int64_t budget)
         budget -= n;
         any = true;
     }
-    return any;
+    return any ? start - budget : 0;
 }
 
 bool gc_mark_done(void)
