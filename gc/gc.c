@@ -770,20 +770,11 @@ void *tern_alloc_scan(size_t size)
  * stack) found no memory, and garbage may hold it.  Collect, unless that
  * cannot help (nothing allocated from the GC heap, more than the heap
  * asked for) or is unsafe here: in an interrupt handler, before the
- * scheduler runs, on the GC's own goroutines, or re-entered (starting the
- * workers allocates their stacks). */
-/*
- * A manual allocation (malloc, a goroutine's descriptor or stack) is about
- * to fail: collect, and the caller tries again.  Not in a handler, not on
- * the collector's own goroutines, not re-entered, and not on a goroutine
- * whose stack has less than TERN_GC_ROOM bytes left: the collection runs
- * on the caller's stack, and a small goroutine that mallocs would
- * overflow its stack where it expected NULL at worst (it gets NULL).
- */
-#ifndef TERN_GC_ROOM
-#define TERN_GC_ROOM 1024
-#endif
-
+ * scheduler runs, on the GC's own goroutines, re-entered (starting the
+ * workers allocates their stacks), or on a goroutine whose stack has less
+ * than TERN_GC_ROOM bytes left (gc/gc.h): the collection runs on the
+ * caller's stack, and a small goroutine that mallocs would overflow its
+ * stack where it expected NULL at worst (it gets NULL). */
 static bool collect_for_mm(size_t size)
 {
     static bool busy TERN_PRIVATE;

@@ -20,6 +20,14 @@
 /* Nonzero while the write barrier must shade: read by tern_store. */
 extern volatile uint8_t gc_barrier_on;
 
+/* A manual allocation (malloc, a goroutine's descriptor or stack) that
+ * finds no memory collects and tries again, unless its goroutine has
+ * less than this much stack above the guard: the collection runs there
+ * (board.mk may say less: its collections are smaller). */
+#ifndef TERN_GC_ROOM
+#define TERN_GC_ROOM 1024
+#endif
+
 /* Start the collector: its worker and sweeper goroutines.  Boot, after
  * the scheduler can spawn (or a host test, after mm_init_regions). */
 void gc_init(void);

@@ -4,6 +4,8 @@
  * concurrent allocation; the checkmark catching a skipped barrier; steady
  * garbage; GOGC; statistics and the gctrace line; fatal paths.
  */
+#include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "gc/gc.h"
@@ -649,4 +651,115 @@ TEST_DEATH(gc, live_heap_exhausted_is_out_of_memory,
         tern_store(p, hoard);
         tern_store(&hoard, p);
     }
+}
+
+/* A malloc that only a collection can satisfy collects on a goroutine
+ * with TERN_GC_ROOM bytes of stack to spare, and returns NULL with
+ * ENOMEM, without collecting, on one with less: the collection would
+ * overflow its stack (gc/gc.c, collect_for_mm). */
+#define ROOM_CHUNK (32 * 1024)
+
+static struct tern_waitgroup room_wg;
+static void *volatile room_p;
+static volatile int room_errno;
+static volatile bool room_short;
+
+static __attribute__((noinline)) void room_try(void)
+{
+    room_short =
+        arch_sp() - (uintptr_t)m0.curg->stack < ARCH_STACK_GUARD + TERN_GC_ROOM;
+    errno = 0;
+    room_p = tern_malloc(ROOM_CHUNK);
+    room_errno = errno;
+}
+
+/* n bytes of this stack taken, then the malloc. */
+static __attribute__((noinline)) void room_eat(size_t n)
+{
+    volatile char pad[n];
+
+    pad[0] = pad[n - 1] = 0;
+    room_try();
+}
+
+/* arg != NULL: with less than TERN_GC_ROOM bytes left (256 fewer). */
+static void room_body(void *arg)
+{
+    uintptr_t room = arch_sp() - (uintptr_t)m0.curg->stack;
+    uintptr_t leave = ARCH_STACK_GUARD + TERN_GC_ROOM - 256;
+
+    if (arg != NULL && room > leave + 64)
+        room_eat(room - leave);
+    else
+        room_try();
+    tern_waitgroup_done(&room_wg);
+}
+
+static void room_malloc(size_t stack, bool tight)
+{
+    tern_waitgroup_add(&room_wg, 1);
+    if (tern_go_stack(room_body, tight ? &room_wg : NULL, stack) < 0) {
+        tern_waitgroup_done(&room_wg);
+        room_p = NULL;
+        room_short = false;
+        room_errno = -1;
+        return;
+    }
+    tern_waitgroup_wait(&room_wg);
+}
+
+/* Garbage in ROOM_CHUNK pieces until no free run holds one (own frame:
+ * no pointer to the last piece left in the test's). */
+static __attribute__((noinline)) void room_fill(void)
+{
+    struct mm_stats st;
+
+    for (;;) {
+        mm_read_stats(&st);
+        if (st.largest_free < 2 * ROOM_CHUNK)
+            break;
+        (void)tern_alloc_noscan(ROOM_CHUNK);
+    }
+    for (int i = 0; i < 64; i++) {
+        mm_read_stats(&st);
+        if (st.largest_free < ROOM_CHUNK + MM_PAGE_SIZE)
+            break;
+        (void)tern_alloc_noscan(ROOM_CHUNK / 16);
+    }
+    scrub();
+}
+
+TEST(gc, malloc_collects_only_with_stack_to_spare)
+{
+    unsigned dbg = no_stress();
+    int gogc = tern_gc_percent(TERN_GOGC_OFF);
+    int64_t limit = tern_gc_memory_limit(INT64_MAX);
+    uint64_t n0;
+    struct mm_stats st;
+
+    if (too_small())
+        goto out;
+    tern_gc();
+    room_fill();
+    mm_read_stats(&st);
+    ASSERT_TRUE(st.largest_free < ROOM_CHUNK + MM_PAGE_SIZE);
+    n0 = gc.numgc;
+    room_malloc(TERN_GC_ROOM + 2048, true); /* no collection: NULL */
+    if (room_short) {
+        EXPECT_TRUE(room_p == NULL);
+        EXPECT_EQ(room_errno, ENOMEM);
+        EXPECT_EQ(gc.numgc, n0);
+    } else {
+        test_fail(__FILE__, __LINE__, "the goroutine kept TERN_GC_ROOM");
+        tern_free(room_p);
+    }
+    room_malloc(TERN_GC_ROOM + 2048, false); /* it collects, succeeds */
+    EXPECT_TRUE(room_p != NULL);
+    EXPECT_TRUE(gc.numgc > n0);
+    tern_free(room_p);
+out:
+    tern_gc_memory_limit(limit);
+    tern_gc_percent(gogc);
+    tern_gc_debug(dbg);
+    tern_gc();
 }
