@@ -209,9 +209,8 @@ static bool rsdp_ok(uintptr_t a)
 
     if (sum(r, 20) != 0)
         return false;
-    return r->revision < 2 ||
-           (r->length >= sizeof *r && r->length < 4096 &&
-            sum(r, r->length) == 0);
+    return r->revision < 2 || (r->length >= sizeof *r && r->length < 4096 &&
+                               sum(r, r->length) == 0);
 }
 
 /* The table at physical address a if its signature is sig and it sums to
@@ -252,8 +251,7 @@ static const char *madt_read(const struct acpi_madt *m, struct x86_cpus *l)
             uint32_t flags;
 
             memcpy(&flags, p + 4, sizeof flags);
-            if ((flags & MADT_LAPIC_ENABLED) &&
-                (why = add(l, p[3])) != NULL)
+            if ((flags & MADT_LAPIC_ENABLED) && (why = add(l, p[3])) != NULL)
                 return why;
         } else if (p[0] == MADT_LAPIC_OVERRIDE && p[1] >= 12) {
             memcpy(&base, p + 4, sizeof base);
@@ -386,6 +384,30 @@ static const char *mp_find(struct x86_cpus *l)
     if (f->config == 0 || f->config >= 0xFFFF0000u)
         return "an MP floating pointer without a config table";
     why = mp_read((const struct mp_config *)(uintptr_t)f->config, l);
+    if (why == NULL)
+        l->source = "MP table";
+    return why;
+}
+
+/* --- one table, for the tests ------------------------------------------------ */
+
+const char *cpufind_madt(const void *table, struct x86_cpus *l)
+{
+    const char *why = NULL;
+    const struct acpi_sdt *t = sdt_at((uintptr_t)table, "APIC", &why);
+
+    if (t == NULL)
+        return why != NULL ? why : "not a MADT";
+    why = madt_read((const struct acpi_madt *)t, l);
+    if (why == NULL)
+        l->source = "ACPI MADT";
+    return why;
+}
+
+const char *cpufind_mp(const void *config, struct x86_cpus *l)
+{
+    const char *why = mp_read((const struct mp_config *)config, l);
+
     if (why == NULL)
         l->source = "MP table";
     return why;

@@ -264,6 +264,12 @@ void cpufind_run(void);
 /* The result; n == 1 and lapic_base 0 when nothing usable was found. */
 const struct x86_cpus *cpufind(void);
 
+/* Read one MADT (the whole table, header included) or one MP config
+ * table into *l (zeroed by the caller), checksums and all: NULL, or why
+ * the table is unusable.  For tests (tests/target/cpufind_test.c). */
+const char *cpufind_madt(const void *table, struct x86_cpus *l);
+const char *cpufind_mp(const void *config, struct x86_cpus *l);
+
 /* The local APIC of the CPU that calls (lapic.c; mapped by paging_init
  * through paging_mmio_add, at base). */
 void lapic_set_base(uintptr_t base);
