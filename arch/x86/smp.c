@@ -224,8 +224,7 @@ void smp_trap(unsigned vector)
     if (!smp.lapic_on ||
         (vector != X86_VEC_LAPIC_TIMER && vector != X86_VEC_IPI)) {
         fatal_begin();
-        fatal_printf("fatal error: unexpected interrupt (vector %u)\n",
-                     vector);
+        fatal_printf("fatal error: unexpected interrupt (vector %u)\n", vector);
         fatal_end();
     }
     c = this_cpu();
@@ -323,8 +322,8 @@ void arch_cpus_start(void)
         return;
     }
     if (multiboot_cmdline_has("nosmp")) {
-        tern_printf("smp: %u CPUs (%s), nosmp: only the boot CPU runs\n",
-                    f->n, f->source);
+        tern_printf("smp: %u CPUs (%s), nosmp: only the boot CPU runs\n", f->n,
+                    f->source);
         return;
     }
     smp.timer_hz = lapic_timer_calibrate();
@@ -336,8 +335,8 @@ void arch_cpus_start(void)
         started += ap_start(&smp.cpu[i]) ? 1u : 0u;
     tern_printf("smp: %u CPUs (%s), %u of %u others started; local APIC "
                 "timer %lu counts/s, %lu per tick\n",
-                f->n, f->source, started, f->n - 1,
-                (unsigned long)smp.timer_hz, (unsigned long)smp.timer_count);
+                f->n, f->source, started, f->n - 1, (unsigned long)smp.timer_hz,
+                (unsigned long)smp.timer_count);
     if (f->problem != NULL)
         tern_printf("smp: not used: %s\n", f->problem);
     if (f->skipped != 0)
@@ -371,7 +370,7 @@ bool arch_cpu_ipi(unsigned i)
     if (i == 0 || i >= smp.n || !smp.lapic_on ||
         smp.cpu[i].state != ARCH_CPU_IDLE)
         return false;
-    lapic_ipi(smp.cpu[i].apic_id, LAPIC_ICR_FIXED | LAPIC_ICR_ASSERT |
-                                      X86_VEC_IPI);
+    lapic_ipi(smp.cpu[i].apic_id,
+              LAPIC_ICR_FIXED | LAPIC_ICR_ASSERT | X86_VEC_IPI);
     return true;
 }

@@ -20,12 +20,12 @@
 #ifndef ARCH_X86_TRAMPOLINE_H
 #define ARCH_X86_TRAMPOLINE_H
 
-#define SMP_TRAMPOLINE    0x8000 /* physical; startup vector 0x08 */
-#define SMP_P_GDTR        0x800
-#define SMP_P_CR3         0x808
-#define SMP_P_CR0         0x80C
-#define SMP_P_SLOTS       0x810
-#define SMP_P_END         (SMP_P_SLOTS + 4 * 256)
+#define SMP_TRAMPOLINE     0x8000 /* physical; startup vector 0x08 */
+#define SMP_P_GDTR         0x800
+#define SMP_P_CR3          0x808
+#define SMP_P_CR0          0x80C
+#define SMP_P_SLOTS        0x810
+#define SMP_P_END          (SMP_P_SLOTS + 4 * 256)
 #define SMP_TRAMP_SEL_CODE 0x08 /* SEL_CODE, x86.h */
 #define SMP_TRAMP_SEL_DATA 0x10 /* SEL_DATA */
 
