@@ -31,7 +31,10 @@
  * Its rate is not architectural, so lapic_timer_calibrate measures it
  * against tern_nanotime (the PIT on this board) over CALIBRATE_NS with
  * the timer masked, on the boot CPU: every CPU's timer runs from the same
- * bus clock.
+ * bus clock.  Under QEMU both clocks follow the host's, and the host may
+ * stop the virtual CPU between a clock read and a register access, so
+ * each access is bracketed by clock reads and a wide bracket measured
+ * again.
  */
 #include <stdint.h>
 
@@ -54,15 +57,17 @@
 #define REG_TMR_CCT 0x390
 #define REG_TMR_DCR 0x3E0
 
-#define SVR_ENABLE    0x100u
-#define LVT_MASKED    0x10000u
-#define LVT_PERIODIC  0x20000u
-#define LVT_EXTINT    0x700u
-#define LVT_NMI       0x400u
-#define ICR_PENDING   0x1000u /* delivery status: not yet accepted */
-#define DCR_DIV16     0x3u
-#define CALIBRATE_NS  10000000 /* 10 ms */
-#define ICR_WAIT_SPIN 1000000
+#define SVR_ENABLE         0x100u
+#define LVT_MASKED         0x10000u
+#define LVT_PERIODIC       0x20000u
+#define LVT_EXTINT         0x700u
+#define LVT_NMI            0x400u
+#define ICR_PENDING        0x1000u /* delivery status: not yet accepted */
+#define DCR_DIV16          0x3u
+#define CALIBRATE_NS       10000000 /* 10 ms */
+#define CALIBRATE_SLACK_NS 50000    /* 50 us */
+#define CALIBRATE_TRIES    5
+#define ICR_WAIT_SPIN      1000000
 
 static volatile uint32_t *lapic TERN_PRIVATE;
 
@@ -121,21 +126,40 @@ void lapic_ipi(uint32_t apic_id, uint32_t icr_low)
     arch_irq_restore(s);
 }
 
-uint32_t lapic_timer_calibrate(void)
+/* One measurement: counts over ns, both into *counts / *ns; the time
+ * of each register access is bracketed by two reads of the clock, and
+ * the bracket's middle taken.  False if a bracket is wider than
+ * CALIBRATE_SLACK_NS (the CPU was away, as a host may take a virtual
+ * CPU away): then the caller measures again. */
+static bool calibrate_once(uint32_t *counts, int64_t *ns)
 {
-    int64_t t0, t1;
+    int64_t a0, a1, b0, b1;
     uint32_t left;
 
     wr(REG_LVT_TMR, LVT_MASKED); /* one-shot, no interrupt */
     wr(REG_TMR_DCR, DCR_DIV16);
-    t0 = tern_nanotime();
+    a0 = tern_nanotime();
     wr(REG_TMR_ICT, 0xFFFFFFFFu);
-    while ((t1 = tern_nanotime()) - t0 < CALIBRATE_NS)
+    a1 = tern_nanotime();
+    while (tern_nanotime() - a1 < CALIBRATE_NS)
         __asm__ volatile("pause");
+    b0 = tern_nanotime();
     left = rd(REG_TMR_CCT);
+    b1 = tern_nanotime();
     wr(REG_TMR_ICT, 0); /* stop */
-    return (uint32_t)((uint64_t)(0xFFFFFFFFu - left) * 1000000000u /
-                      (uint64_t)(t1 - t0));
+    *counts = 0xFFFFFFFFu - left;
+    *ns = (b0 + b1) / 2 - (a0 + a1) / 2;
+    return a1 - a0 <= CALIBRATE_SLACK_NS && b1 - b0 <= CALIBRATE_SLACK_NS;
+}
+
+uint32_t lapic_timer_calibrate(void)
+{
+    uint32_t counts;
+    int64_t ns;
+
+    for (int k = 0; k < CALIBRATE_TRIES && !calibrate_once(&counts, &ns); k++)
+        ;
+    return (uint32_t)((uint64_t)counts * 1000000000u / (uint64_t)ns);
 }
 
 void lapic_timer_start(uint32_t count)
