@@ -36,8 +36,11 @@
  * with none usable the BSP runs alone (smp.c prints why): firmware
  * trouble never stops the boot.  The BSP is CPU 0, the rest follow in
  * table order, X86_MAX_CPUS at most.  Only when there is more than one
- * does arch_init ask paging for the local APIC's page, so a one-CPU boot
- * has today's memory map byte for byte.
+ * does arch_init ask paging for the local APIC's page (and its table,
+ * from the top of RAM), so a one-CPU boot maps what it did before and
+ * its heap ends where it did; it prints nothing more either.  Its cost
+ * there is the code and this file's per-CPU array (2.5 KiB of the
+ * private segment).
  *
  * Starting them (arch_cpus_start, from kernel_main once the tick runs):
  *
