@@ -2,7 +2,9 @@
 #
 #   make [BOARD=b]          build build/<b>/tern.{elf,bin,hex,map} and the
 #                           test image build/<b>/tests.{elf,bin,hex,map}
-#   make run [BOARD=b]      boot the demo image in QEMU
+#   make run [BOARD=b] [SMP=n]
+#                           boot the demo image in QEMU (SMP=n: with n
+#                           CPUs, on a board that has several: pc)
 #   make test               host tests + target tests on every QEMU board +
 #                           the host tools' tests (tests/tools: the real
 #                           boards' images among them) + a bounded run of
@@ -36,6 +38,9 @@ BOARDS := mps2-an385 netduinoplus2 microbit mps2-an505 pc linux
 REAL_BOARDS := stm32f4-discovery nrf52840dk rpi-pico
 # The target suite again with a full collection at every GC allocation.
 STRESS_BOARDS := mps2-an385+gcstress
+# The target suite again on a machine with four CPUs (QEMU -smp 4): the
+# other three started and idling beside it (tests/target/smp_test.c).
+SMP_BOARDS := pc+smp4
 BOARD ?= mps2-an385
 
 BOARD_DIR := boards/$(BOARD)
@@ -209,7 +214,14 @@ run: all
 ifeq ($(QEMU),)
 	@echo '$(BOARD) is real hardware with no QEMU machine: `make flash BOARD=$(BOARD)`, then `make monitor`'; exit 1
 endif
-	tools/run-demo $(B)/qemu.env $(B)/tern.elf
+ifneq ($(filter-out 1,$(SMP)),)
+ifeq ($(QEMU_MAX_CPUS),)
+	@echo '$(BOARD) has one CPU: SMP=$(SMP) needs a board with several (pc)'; exit 1
+endif
+	@[ "$(SMP)" -ge 1 ] 2>/dev/null && [ "$(SMP)" -le $(QEMU_MAX_CPUS) ] || \
+		{ echo 'SMP=$(SMP): 1 to $(QEMU_MAX_CPUS) CPUs on $(BOARD)'; exit 1; }
+endif
+	$(if $(SMP),TERN_SMP=$(SMP) )tools/run-demo $(B)/qemu.env $(B)/tern.elf
 
 # The demo's heap over time: the shell types `memstats -json` PLOT_SAMPLES
 # times (0.3 s apart, tools/run-demo), tools/memplot draws the log.
@@ -266,7 +278,7 @@ test: deps
 	@$(MAKE) --no-print-directory -s test-host
 	@$(MAKE) --no-print-directory -s fuzz-build
 	@$(MAKE) --no-print-directory -s test-target
-	@tools/run-tests $(BOARDS) $(STRESS_BOARDS)
+	@tools/run-tests $(BOARDS) $(STRESS_BOARDS) $(SMP_BOARDS)
 
 # The shell's libFuzzer target (tests/fuzz/shell_fuzz.c): clang, ASan and
 # UBSan, the host port.  `make fuzz` runs it for FUZZ_TIME seconds and adds

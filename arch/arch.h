@@ -299,6 +299,47 @@ uintptr_t arch_sp(void);
  */
 bool arch_probe_read(uintptr_t addr);
 
+/* --- CPUs ---
+ *
+ * Groundwork for several Ms: a port whose board has more than one core
+ * finds them and starts the others, each of which then takes its own
+ * timer interrupts and IPIs and otherwise sleeps; the scheduler runs on
+ * CPU 0 only, for now.  CPU 0 is the one that booted.  A one-core port
+ * lists CPU 0 alone and starts nothing.
+ */
+#define ARCH_CPU_OFF      0 /* listed, not started (nosmp, no memory) */
+#define ARCH_CPU_STARTING 1 /* sent its start-up, not reported in yet */
+#define ARCH_CPU_RUNNING  2 /* the boot CPU: runs the runtime */
+#define ARCH_CPU_IDLE     3 /* reported in; sleeps, counting interrupts */
+#define ARCH_CPU_FAILED   4 /* did not answer its start-up */
+
+struct arch_cpu {
+    unsigned hwid;  /* its interrupt controller's id (x86: APIC id) */
+    unsigned state; /* ARCH_CPU_* */
+    uint32_t ticks; /* its timer's interrupts (CPU 0: the board tick's) */
+    uint32_t ipis;  /* arch_cpu_ipi interrupts it took */
+};
+
+/*
+ * Find the other cores and start them.  Once, from kernel_main, after
+ * time_init and with interrupts on (start-up delays are timed with
+ * tern_nanotime); before the scheduler starts.  Prints one line when it
+ * finds more than one CPU or a firmware table it could not use, nothing
+ * otherwise.
+ */
+void arch_cpus_start(void);
+
+/* CPUs found, at least 1 (the boot CPU). */
+unsigned arch_cpu_count(void);
+
+/* A snapshot of CPU i; false if i >= arch_cpu_count(). */
+bool arch_cpu_read(unsigned i, struct arch_cpu *out);
+
+/* Send CPU i the wake-up IPI, whose handler counts it (arch_cpu.ipis);
+ * false if CPU i is not one that was started, or is the caller.  Any
+ * context.  O(1). */
+bool arch_cpu_ipi(unsigned i);
+
 /* --- faults and exit --- */
 
 /* Leave: QEMU exits with status (semihosting / isa-debug-exit); on

@@ -12,7 +12,9 @@
  *   4. segments_init   the memory map, verified (fatal if inconsistent)
  *   5. mm_init         the heap regions cut into pages (mm/mm.c)
  *   6. time_init       the periodic tick, TIME_TICK_HZ_DEFAULT
- *   7. interrupts on, banner and segment map
+ *   7. interrupts on, banner, the other CPUs (arch_cpus_start: on a
+ *      board with several, started to idle; nothing on one) and the
+ *      segment map
  *   8. sched_start: main() as goroutine 1, and this boot context becomes
  *      the CPU's idle loop (sched/proc.c)
  *
@@ -56,6 +58,7 @@ _Noreturn void kernel_main(void)
     arch_irq_enable();
 
     banner();
+    arch_cpus_start();
     tern_segments_print();
     sched_start(main);
 }

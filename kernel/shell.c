@@ -304,6 +304,27 @@ static int cmd_uptime(struct shell_out *o, int argc, char **argv)
     return SHELL_OK;
 }
 
+/* The CPUs the port found (arch/arch.h): CPU 0 runs the runtime, the
+ * others (several only on pc under -smp N) idle, counting their timer's
+ * interrupts and the IPIs they took. */
+static int cmd_cpus(struct shell_out *o, int argc, char **argv)
+{
+    static const char *const states[] = {"off", "starting", "running", "idle",
+                                         "failed"};
+    struct arch_cpu c;
+
+    (void)argv;
+    if (argc != 1)
+        return shell_usage(o, shell_find("cpus"));
+    shell_printf(o, "cpu  hwid  state     ticks       ipis\n");
+    for (unsigned i = 0; arch_cpu_read(i, &c); i++)
+        shell_printf(
+            o, "%-4u %-5u %-9s %-11lu %lu\n", i, c.hwid,
+            c.state < sizeof states / sizeof states[0] ? states[c.state] : "?",
+            (unsigned long)c.ticks, (unsigned long)c.ipis);
+    return SHELL_OK;
+}
+
 static int cmd_sched(struct shell_out *o, int argc, char **argv)
 {
     (void)argv;
@@ -450,6 +471,7 @@ const struct shell_cmd shell_cmds[] = {
     {"segments", "", "the memory map: code, data, bss, heap, stack",
      shell_cmd_segments},
     {"uptime", "", "time since boot, ticks, CPU busy", cmd_uptime},
+    {"cpus", "", "the CPUs: state, timer ticks, IPIs taken", cmd_cpus},
     {"version", "", "tern version, board, CPU, compiler", cmd_version},
     {"reset", "", "reset the board (QEMU restarts the image)", cmd_reset},
     {"exit", "", "leave the shell (the demo then ends)", cmd_exit},

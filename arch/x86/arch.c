@@ -14,6 +14,10 @@
  *   switch.S     arch_context_switch
  *   paging.c     the identity map: null guard, stack guards, read-only text
  *   fault.c      fatal reports for CPU exceptions
+ *   cpufind.c    the CPUs the firmware lists: ACPI MADT, MP tables
+ *   lapic.c      the local APIC: enable, EOI, IPIs, timer
+ *   smp.c        starting the other CPUs; their idle life (overview)
+ *   trampoline.S an AP's way from real mode to C
  *   arch.c       this file: masking, atomics, caps, exit
  *
  * Versus Cortex-M:
@@ -53,6 +57,12 @@
 
 void arch_init(void)
 {
+    const struct x86_cpus *f;
+
+    cpufind_run(); /* before paging: the tables may lie above mapped RAM */
+    f = cpufind();
+    if (f->n > 1)
+        paging_mmio_add(f->lapic_base); /* for smp.c */
     paging_init();
 }
 

@@ -28,7 +28,8 @@ endif
 ARCH_SRCS := arch/x86/boot.S arch/x86/start.c arch/x86/multiboot.c \
 	arch/x86/context.c arch/x86/switch.S \
 	arch/x86/gdt.c arch/x86/trap.c arch/x86/vectors.S arch/x86/pic.c \
-	arch/x86/paging.c arch/x86/fault.c arch/x86/arch.c
+	arch/x86/paging.c arch/x86/fault.c arch/x86/arch.c \
+	arch/x86/cpufind.c arch/x86/lapic.c arch/x86/smp.c arch/x86/trampoline.S
 ARCH_LDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
 	-T linker/x86.ld -Wl,--defsym=__stack_size=$(STACK_SIZE)
 ARCH_LIBS := -lgcc

@@ -140,9 +140,18 @@ _Noreturn void fault_report(struct x86_frame *f)
     report(f, X86_FRAME_SP(f));
 }
 
+/* The task that double-faulted: the boot task, or an application
+ * processor's (gdt.c), named by the double-fault task's back link. */
+static const struct x86_tss *faulting_task(void)
+{
+    const struct x86_tss *t = gdt_tss_at((uint16_t)gdt_df_tss.link);
+
+    return t != NULL ? t : &gdt_tss;
+}
+
 _Noreturn void fault_double(void)
 {
-    const struct x86_tss *t = &gdt_tss;
+    const struct x86_tss *t = faulting_task();
     struct x86_frame f = {
         .edi = t->edi,
         .esi = t->esi,

@@ -17,6 +17,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arch/x86/x86.h"
 #include "tern.h"
@@ -95,4 +96,16 @@ const char *multiboot_cmdline(void)
 uint64_t multiboot_ram_end(void)
 {
     return mb.ram_end;
+}
+
+bool multiboot_cmdline_has(const char *word)
+{
+    const char *s = mb.cmdline;
+    size_t n = strlen(word);
+
+    for (const char *p = s; *p != '\0'; p++)
+        if ((p == s || p[-1] == ' ') && strncmp(p, word, n) == 0 &&
+            (p[n] == '\0' || p[n] == ' '))
+            return true;
+    return false;
 }

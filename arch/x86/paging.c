@@ -19,6 +19,10 @@
  *   thread stack      absent while a context is armed on the stack: the
  *   guards            lowest page of every goroutine stack and of the
  *                     idle loop's (paging_set_present, from context.c)
+ *   device pages      read/write, uncached, above RAM, where a driver
+ *                     asked (paging_mmio_add: the local APICs, smp.c);
+ *                     each 4 MiB region of them takes a table below the
+ *                     others at the top of RAM
  *
  * How a stack overflow into a guard is reported: fault.c and gdt.c.
  *
@@ -58,6 +62,9 @@
 #define MAP_LIMIT   0xFFC00000u /* the last 4 MiB stay unmapped */
 #define PTE_PRESENT 0x001u
 #define PTE_WRITE   0x002u
+#define PTE_PWT     0x008u /* write-through */
+#define PTE_PCD     0x010u /* cache disabled: device registers */
+#define MMIO_MAX    2
 
 extern char __text_start[], __stack_guard[], __heap_start[];
 
@@ -68,7 +75,41 @@ static struct {
     uint32_t *ptes; /* entry of page n at ptes[n], n < npages */
     uint32_t npages;
     uintptr_t end; /* one past the last byte for the heap: the tables */
+    uintptr_t mmio[MMIO_MAX]; /* device pages to map (paging_mmio_add) */
+    unsigned nmmio;
 } map TERN_PRIVATE;
+
+void paging_mmio_add(uintptr_t page)
+{
+    if (map.nmmio == MMIO_MAX || (page & (PAGE - 1)) != 0 || page >= MAP_LIMIT)
+        tern_panic("paging: bad or too many device pages");
+    map.mmio[map.nmmio++] = page;
+}
+
+/* Map the device pages: a table for each 4 MiB region above RAM, from
+ * *below (moving down); a page inside RAM's tables only changes its
+ * entry.  Paging is off. */
+static void mmio_map(uint32_t ntables, uintptr_t *below)
+{
+    for (unsigned i = 0; i < map.nmmio; i++) {
+        uintptr_t a = map.mmio[i];
+        uint32_t d = (uint32_t)(a / TABLE_SPAN);
+        uint32_t *table;
+
+        if (d < ntables) {
+            table = map.ptes + d * 1024;
+        } else if (dir[d] & PTE_PRESENT) {
+            table = (uint32_t *)(uintptr_t)(dir[d] & ~(PAGE - 1));
+        } else {
+            *below -= PAGE;
+            table = (uint32_t *)*below;
+            memset(table, 0, PAGE);
+            dir[d] = (uint32_t)*below | PTE_PRESENT | PTE_WRITE;
+        }
+        table[(a / PAGE) % 1024] =
+            a | PTE_PRESENT | PTE_WRITE | PTE_PCD | PTE_PWT;
+    }
+}
 
 void paging_init(void)
 {
@@ -106,6 +147,9 @@ void paging_init(void)
     }
     for (uint32_t i = 0; i < ntables; i++)
         dir[i] = (uint32_t)(tables + i * PAGE) | PTE_PRESENT | PTE_WRITE;
+    mmio_map(ntables, &map.end);
+    if (map.end < (uintptr_t)__heap_start)
+        tern_panic("RAM too small for the page tables");
 
     __asm__ volatile("mov %0, %%cr3" : : "r"(dir) : "memory");
     __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));

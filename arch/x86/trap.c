@@ -1,12 +1,21 @@
 /*
  * arch/x86/trap.c - the IDT and the interrupt dispatcher.
  *
- * Vectors 0..31 are the CPU exceptions and 32..47 the 16 PIC lines
- * (pic.c remaps them there).  Every vector but 8 is an interrupt gate (IF
- * cleared on entry, so handlers never nest) to a stub in vectors.S that
- * builds a struct x86_frame and calls x86_trap(); vector 8, the double
- * fault, is a task gate (see gdt.c).  Vectors past 47 are outside the IDT
- * limit: an `int` to one of them is a #GP, reported like any fault.
+ * Vectors 0..31 are the CPU exceptions, 32..47 the 16 PIC lines
+ * (pic.c remaps them there), 48 arch_soft_irq's, 49..63 the local APIC's
+ * (smp.c: each CPU's timer, the wake-up IPI, the spurious vector; the
+ * rest unused).  Every vector but 8 is an interrupt gate (IF cleared on
+ * entry, so handlers never nest) to a stub in vectors.S that builds a
+ * struct x86_frame and calls x86_trap(); vector 8, the double fault, is a
+ * task gate (see gdt.c).  Vectors past 63 are outside the IDT limit: an
+ * `int` to one of them is a #GP, reported like any fault.  Every CPU
+ * loads the same IDT.
+ *
+ * The local APIC's vectors go straight to smp_trap, which neither touches
+ * the nesting count below nor takes the preemption point: they may arrive
+ * on an application processor, which runs no goroutines (yet), while the
+ * boot CPU runs thread code, and the count and the pending request below
+ * are the boot CPU's (several Ms will make them per CPU, smp.c).
  *
  * x86_trap, for an exception: a fatal report (fault.c), on the exception
  * stack (vectors.S), not on the faulting one.  For PIC line n:
@@ -80,18 +89,23 @@ static uint64_t gate(uint32_t offset, uint16_t selector, unsigned type)
            (uint64_t)type << 40 | (uint64_t)(offset >> 16) << 48;
 }
 
-void trap_init(void)
+void trap_load(void)
 {
     struct {
         uint16_t limit;
         uint32_t base;
     } __attribute__((packed)) idtr = {sizeof idt - 1, (uint32_t)(uintptr_t)idt};
 
+    __asm__ volatile("lidt %0" : : "m"(idtr) : "memory");
+}
+
+void trap_init(void)
+{
     for (unsigned v = 0; v < X86_NR_VEC; v++)
         idt[v] = gate(x86_vectors[v], SEL_CODE, GATE_INTR);
     idt[X86_VEC_DF] = gate(0, SEL_TSS_DF, GATE_TASK);
     isr.irq = -1;
-    __asm__ volatile("lidt %0" : : "m"(idtr) : "memory");
+    trap_load();
 }
 
 void x86_trap(struct x86_frame *f)
@@ -102,6 +116,10 @@ void x86_trap(struct x86_frame *f)
     if (f->vector < X86_NR_EXC) {
         isr.depth++;
         fault_report(f);
+    }
+    if (f->vector > X86_VEC_SOFT) {
+        smp_trap(f->vector);
+        return;
     }
     if (f->vector == X86_VEC_SOFT) {
         isr.depth++;

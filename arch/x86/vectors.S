@@ -1,8 +1,8 @@
 /*
  * void x86_trap(struct x86_frame *f);    called by every entry stub here
  *
- * One stub per IDT vector 0..48 (CPU exceptions 0..31, PIC IRQs 32..47,
- * the software interrupt 48 of arch_soft_irq),
+ * One stub per IDT vector 0..63 (CPU exceptions 0..31, PIC IRQs 32..47,
+ * the software interrupt 48 of arch_soft_irq, the local APIC's 49..63),
  * listed in x86_vectors[] for trap_init.  Each is reached through an
  * interrupt gate, so IF is clear on entry; in ring 0 the CPU pushed
  * EFLAGS, CS, EIP and, for vectors 8, 10-14, 17, 21, 29 and 30, an error
@@ -50,6 +50,9 @@ x86_vector_\n:
 	stub	\n
 	.endr
 	.irp n, 24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48
+	stub	\n
+	.endr
+	.irp n, 49,50,51,52,53,54,55,56,57,58,59,60,61,62,63
 	stub	\n
 	.endr
 
@@ -103,6 +106,9 @@ x86_vectors:
 	.long	x86_vector_\n
 	.endr
 	.irp n, 24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48
+	.long	x86_vector_\n
+	.endr
+	.irp n, 49,50,51,52,53,54,55,56,57,58,59,60,61,62,63
 	.long	x86_vector_\n
 	.endr
 	.size x86_vectors, . - x86_vectors

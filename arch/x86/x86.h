@@ -49,6 +49,7 @@ static inline void io_wait(void)
 
 /* --- control registers --- */
 
+#define CR0_PE  (1u << 0)  /* protected mode */
 #define CR0_WP  (1u << 16) /* ring 0 honours read-only pages */
 #define CR0_PG  (1u << 31)
 #define CR4_PSE (1u << 4) /* 4 MiB pages */
@@ -58,6 +59,14 @@ static inline uint32_t read_cr2(void)
     uint32_t v;
 
     __asm__ volatile("mov %%cr2, %0" : "=r"(v));
+    return v;
+}
+
+static inline uint32_t read_cr0(void)
+{
+    uint32_t v;
+
+    __asm__ volatile("mov %%cr0, %0" : "=r"(v));
     return v;
 }
 
@@ -97,20 +106,36 @@ extern struct x86_tss gdt_tss;
  * Called once at reset, before the IDT is loaded. */
 void gdt_init(void);
 
+/* A descriptor for t in the GDT (an application processor's task, see
+ * smp.c), for that CPU to load with ltr; its selector.  Boot CPU, at
+ * start; fatal past X86_MAX_CPUS - 1 of them. */
+uint16_t gdt_tss_add(struct x86_tss *t);
+
+/* The TSS whose selector is sel (the boot task's or one gdt_tss_add
+ * made), or NULL: where a double fault finds the faulting registers. */
+const struct x86_tss *gdt_tss_at(uint16_t sel);
+
+/* The double-fault task's TSS: its `link` names the faulting task. */
+extern struct x86_tss gdt_df_tss;
+
 /* --- traps (vectors.S, trap.c, fault.c) --- */
 
-#define X86_VEC_DE   0  /* divide error */
-#define X86_VEC_NMI  2  /* non-maskable interrupt */
-#define X86_VEC_UD   6  /* invalid opcode */
-#define X86_VEC_DF   8  /* double fault (a task gate, see gdt.c) */
-#define X86_VEC_SS   12 /* stack-segment fault */
-#define X86_VEC_GP   13 /* general protection */
-#define X86_VEC_PF   14 /* page fault */
-#define X86_NR_EXC   32 /* CPU exceptions: vectors 0..31 */
-#define X86_IRQ_BASE 32
-#define X86_NR_IRQ   16
-#define X86_VEC_SOFT (X86_IRQ_BASE + X86_NR_IRQ) /* arch_soft_irq: int $48 */
-#define X86_NR_VEC   (X86_VEC_SOFT + 1)
+#define X86_VEC_DE          0  /* divide error */
+#define X86_VEC_NMI         2  /* non-maskable interrupt */
+#define X86_VEC_UD          6  /* invalid opcode */
+#define X86_VEC_DF          8  /* double fault (a task gate, see gdt.c) */
+#define X86_VEC_SS          12 /* stack-segment fault */
+#define X86_VEC_GP          13 /* general protection */
+#define X86_VEC_PF          14 /* page fault */
+#define X86_NR_EXC          32 /* CPU exceptions: vectors 0..31 */
+#define X86_IRQ_BASE        32
+#define X86_NR_IRQ          16
+#define X86_VEC_SOFT        (X86_IRQ_BASE + X86_NR_IRQ) /* arch_soft_irq: int $48 */
+/* Local APIC vectors (smp.c), past every other: */
+#define X86_VEC_LAPIC_TIMER 49 /* a CPU's own periodic timer */
+#define X86_VEC_IPI         50 /* arch_cpu_ipi: the wake-up IPI */
+#define X86_VEC_SPURIOUS    63 /* low nibble all ones (P6 and later) */
+#define X86_NR_VEC          64
 
 /*
  * The frame every entry stub builds on the interrupted stack, lowest
@@ -136,8 +161,11 @@ extern const uint32_t x86_vectors[X86_NR_VEC];
 /* Double-fault task entry (vectors.S): runs on its own stack. */
 void x86_df_entry(void);
 
-/* Install the IDT.  Called once at reset. */
+/* Build and load the IDT.  Called once at reset. */
 void trap_init(void);
+
+/* Load the IDT trap_init built on this CPU (an application processor). */
+void trap_load(void);
 
 /* The C side of every entry stub (trap.c). */
 void x86_trap(struct x86_frame *f);
@@ -177,6 +205,9 @@ void multiboot_parse(uint32_t magic, uint32_t info);
 /* The boot command line ("" if none). */
 const char *multiboot_cmdline(void);
 
+/* The boot command line has word (space-separated, exact). */
+bool multiboot_cmdline_has(const char *word);
+
 /* One past the last byte of the RAM block that starts at 1 MiB, as the
  * loader reported it (0 if it did not). */
 uint64_t multiboot_ram_end(void);
@@ -203,5 +234,73 @@ bool paging_is_guard(uintptr_t addr);
  * capped to what paging maps, less the page tables at its top.  Valid
  * after paging_init. */
 uintptr_t x86_ram_end(void);
+
+/* Map the 4 KiB page at page (outside RAM: a device's registers)
+ * read/write and uncached when paging_init runs.  Before paging_init; at
+ * most two pages, in at most two 4 MiB regions above RAM (fatal
+ * otherwise).  Each region above RAM costs one page table, taken from the
+ * top of RAM with the others: only a board that asks pays for it. */
+void paging_mmio_add(uintptr_t page);
+
+/* --- CPUs (cpufind.c, lapic.c, smp.c) --- */
+
+#define X86_MAX_CPUS 16 /* CPUs the runtime starts; the others stay off */
+
+/* What the firmware's tables say (cpufind.c). */
+struct x86_cpus {
+    unsigned n;                    /* CPUs listed, the boot CPU first; >= 1 */
+    uint8_t apic_id[X86_MAX_CPUS]; /* their local APIC ids */
+    unsigned skipped;              /* enabled CPUs past X86_MAX_CPUS */
+    uint32_t lapic_base;           /* the local APICs' address (0: none) */
+    bool boot_seen;                /* the tables list the boot CPU */
+    const char *source;            /* "ACPI MADT", "MP table", ... "none" */
+    const char *problem;           /* why a table was not used, or NULL */
+};
+
+/* Read the firmware's tables (ACPI MADT, else MP).  arch_init, before
+ * paging_init: the tables may lie where paging maps nothing. */
+void cpufind_run(void);
+
+/* The result; n == 1 and lapic_base 0 when nothing usable was found. */
+const struct x86_cpus *cpufind(void);
+
+/* Read one MADT (the whole table, header included) or one MP config
+ * table into *l (zeroed by the caller), checksums and all: NULL, or why
+ * the table is unusable.  For tests (tests/target/cpufind_test.c). */
+const char *cpufind_madt(const void *table, struct x86_cpus *l);
+const char *cpufind_mp(const void *config, struct x86_cpus *l);
+
+/* The local APIC of the CPU that calls (lapic.c; mapped by paging_init
+ * through paging_mmio_add, at base). */
+void lapic_set_base(uintptr_t base);
+void lapic_enable(bool boot_cpu); /* software-enable, spurious vector */
+uint32_t lapic_id(void);          /* this CPU's APIC id */
+void lapic_eoi(void);
+/* Send an IPI: ICR low word icr_low to APIC apic_id (physical
+ * destination); waits until the APIC has accepted it.  Masks interrupts
+ * across the two ICR writes. */
+void lapic_ipi(uint32_t apic_id, uint32_t icr_low);
+/* Counts per second of the timer at its divider (against tern_nanotime,
+ * that is against the PIT on this board); boot CPU, interrupts on. */
+uint32_t lapic_timer_calibrate(void);
+/* Periodic timer interrupts every `count` counts, vector
+ * X86_VEC_LAPIC_TIMER. */
+void lapic_timer_start(uint32_t count);
+
+#define LAPIC_ICR_FIXED   0x00000u
+#define LAPIC_ICR_INIT    0x00500u
+#define LAPIC_ICR_STARTUP 0x00600u
+#define LAPIC_ICR_ASSERT  0x04000u
+#define LAPIC_ICR_LEVEL   0x08000u
+
+/* The local APIC interrupts, from x86_trap (smp.c): counts them per CPU,
+ * sends the EOI; a vector it does not know is fatal. */
+void smp_trap(unsigned vector);
+
+static inline uint32_t x86_xchg32(volatile uint32_t *p, uint32_t v)
+{
+    __asm__ volatile("xchgl %0, %1" : "+r"(v), "+m"(*p) : : "memory");
+    return v; /* xchg with memory is locked: a full barrier */
+}
 
 #endif /* ARCH_X86_X86_H */

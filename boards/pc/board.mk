@@ -16,4 +16,6 @@ PAGE_SIZE := 4096
 BOARD_SRCS := boards/pc/uart16550.c boards/pc/pit.c
 QEMU := qemu-system-i386
 QEMU_ARGS := -M pc -m 32M
+# CPUs `make run SMP=n` may ask for (arch/x86/smp.c: X86_MAX_CPUS).
+QEMU_MAX_CPUS := 16
 QEMU_EXIT := isa-debug

@@ -5,12 +5,14 @@
 #include "tests/harness/test.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 extern const struct test_case __start_tern_tests[], __stop_tern_tests[];
 
 static struct {
     const struct test_case *current;
     int failures; /* of the current test */
+    bool skipped; /* the current test called test_skip */
 } h;
 
 int test_streq(const char *a, const char *b)
@@ -37,6 +39,18 @@ void test_fail(const char *file, int line, const char *fmt, ...)
     tern_vprintf(fmt, ap);
     va_end(ap);
     tern_printf(" (%s:%d)\n", file, line);
+}
+
+void test_skip(const char *fmt, ...)
+{
+    va_list ap;
+
+    h.skipped = true;
+    tern_printf("SKIP %s.%s: ", h.current->suite, h.current->name);
+    va_start(ap, fmt);
+    tern_vprintf(fmt, ap);
+    va_end(ap);
+    tern_printf("\n");
 }
 
 int test_failures(void)
@@ -95,6 +109,7 @@ static int run_one(const struct test_case *t)
 {
     h.current = t;
     h.failures = 0;
+    h.skipped = false;
     t->fn();
     if (test_after_each != NULL)
         test_after_each();
@@ -115,7 +130,8 @@ int test_main(const char *cmdline, unsigned caps,
         }
         tern_printf("RUN %s.%s\n", t->suite, t->name);
         if (run_one(t) == 0 && t->death == NULL) {
-            tern_printf("PASS %s.%s\n", t->suite, t->name);
+            if (!h.skipped)
+                tern_printf("PASS %s.%s\n", t->suite, t->name);
             return TERN_EXIT_OK;
         }
         if (t->death != NULL)
@@ -139,7 +155,9 @@ int test_main(const char *cmdline, unsigned caps,
             } else {
                 failed++;
             }
-        } else if (run_one(t) == 0) {
+        } else if (run_one(t) == 0 && h.skipped) {
+            skipped++; /* test_skip printed the line */
+        } else if (h.failures == 0) {
             tern_printf("PASS %s.%s\n", t->suite, t->name);
             passed++;
         } else {

@@ -17,6 +17,7 @@
  * one at a time (tools/run-tests on targets, a fork per test on the host).
  *
  * Output, one line per test:  PASS s.n | FAIL s.n: why | SKIP s.n: why
+ * (a test lacking a capability it declared, or calling test_skip)
  * and a closing "SUMMARY passed=P failed=F skipped=S death=D".
  */
 #ifndef TESTS_HARNESS_TEST_H
@@ -61,6 +62,11 @@ struct test_case {
 /* Record a failure of the running test (printf-style reason). */
 void test_fail(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* The running test does not apply here (printf-style reason: a board
+ * without the hardware, a mode not booted): prints "SKIP s.n: why"; the
+ * test then returns, and counts as skipped unless it also failed. */
+void test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Failures recorded so far by the running test. */
 int test_failures(void);

@@ -475,6 +475,14 @@ TEST(shell_exec, version_and_uptime)
     EXPECT_TRUE(capture_all_found(&test_capture));
 }
 
+TEST(shell_exec, cpus_lists_the_one_cpu)
+{
+    EXPECT_EQ(run("cpus", NEEDLES("cpu  hwid  state", "\n0    0     running ")),
+              SHELL_OK);
+    EXPECT_TRUE(capture_all_found(&test_capture));
+    EXPECT_EQ(run("cpus x", NEEDLES("usage: cpus")), SHELL_USAGE);
+}
+
 static int resets;
 
 static void count_reset(void)

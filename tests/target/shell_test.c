@@ -99,6 +99,8 @@ TEST(shell, commands_print_their_fields)
                     NEEDLES("region 0: 0x", "#", "free ", "largest free run ",
                             "fragmentation ", "minimum free ever ")));
     EXPECT_TRUE(run("uptime", SHELL_OK, NEEDLES("up ", " ticks at ", " Hz")));
+    EXPECT_TRUE(run("cpus", SHELL_OK,
+                    NEEDLES("cpu  hwid  state", "\n0    ", " running ")));
     EXPECT_TRUE(run(
         "version", SHELL_OK,
         NEEDLES("tern " TERN_VERSION, " on " BOARD_NAME ", ", "compiler ")));
