@@ -431,7 +431,12 @@ else
 	@$(FLASH_CMD)
 endif
 
-ifeq ($(GDB_HW),)
+ifeq ($(QEMU),native)
+# The hosted port is a process: gdb runs it, passing the signals that are
+# its interrupts (arch/hosted/hosted.h) straight through.
+GDB_CMD = $(GDB) -q -ex 'handle SIGALRM SIGUSR1 SIGIO nostop noprint pass' \
+	--args $(B)/tern.elf
+else ifeq ($(GDB_HW),)
 GDB_CMD = tools/qemu-run --gdb $(B)/qemu.env $(B)/tern.elf & \
 	$(GDB) -q -ex 'target remote localhost:1234' $(B)/tern.elf; \
 	kill %1 2>/dev/null || true

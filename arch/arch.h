@@ -4,6 +4,8 @@
  * Every arch folder implements everything declared here:
  *   arch/cortex-m  ARMv6-M (M0), ARMv7-M (M3, M4F), ARMv8-M mainline (M33)
  *   arch/x86       i386, multiboot, 8259 PIC + PIT + 16550 (via boards/pc)
+ *   arch/hosted    x86-64 Linux process, the whole runtime (boards/linux):
+ *                  signals for interrupts, our own context switch
  *   arch/host      a POSIX process, for the unit tests in tests/host
  * Nothing outside arch/ may depend on which one is linked; portable code
  * includes this header and nothing else of the arch.
