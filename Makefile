@@ -242,7 +242,7 @@ HOST_CFLAGS := -std=c11 $(WARN) -O1 -g -fno-omit-frame-pointer \
 	-DTERN_PAGE_SIZE=$(HOST_PAGE) $(if $(filter 512,$(HOST_PAGE)),-DARCH_HAS_UMULL=0)
 HOST_SRCS := kernel/fmt.c kernel/console.c kernel/panic.c kernel/segments.c \
 	kernel/canary.c kernel/shell.c kernel/shell_line.c kernel/shell_cmds.c \
-	kernel/shell_gc.c kernel/time.c arch/host/arch.c tests/harness/harness.c \
+	kernel/shell_gc.c kernel/time.c arch/host/arch.c arch/one_cpu.c tests/harness/harness.c \
 	$(MM_SRCS) $(SCHED_SRCS) tests/common/mm_model.c tests/common/capture.c \
 	tests/common/gc_mutator.c tests/common/gc_fin.c \
 	$(sort $(wildcard tests/host/*.c))
@@ -286,7 +286,7 @@ test: deps
 FUZZ_B := build/fuzz
 FUZZ_SRCS := kernel/fmt.c kernel/console.c kernel/panic.c kernel/segments.c \
 	kernel/canary.c kernel/shell.c kernel/shell_line.c kernel/shell_cmds.c \
-	kernel/shell_gc.c kernel/time.c arch/host/arch.c $(MM_SRCS) $(SCHED_SRCS) \
+	kernel/shell_gc.c kernel/time.c arch/host/arch.c arch/one_cpu.c $(MM_SRCS) $(SCHED_SRCS) \
 	tests/host/fake_board.c tests/fuzz/shell_fuzz.c
 FUZZ_TIME ?= 300
 

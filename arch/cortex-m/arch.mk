@@ -16,7 +16,7 @@ ARCH_CFLAGS := $(CPU_FLAGS) -DCM_$(shell echo $(ARCH_VARIANT) | tr a-z A-Z) \
 ifneq ($(QEMU),)
 ARCH_CFLAGS += -DCM_SEMIHOSTING
 endif
-ARCH_SRCS := arch/cortex-m/start.c arch/cortex-m/arch.c \
+ARCH_SRCS := arch/cortex-m/start.c arch/cortex-m/arch.c arch/one_cpu.c \
 	arch/cortex-m/context.c arch/cortex-m/switch.S \
 	arch/cortex-m/preempt.c arch/cortex-m/pendsv.S \
 	arch/cortex-m/fault.c arch/cortex-m/fault-entry.S

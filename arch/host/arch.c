@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "arch/host/host.h"
-#include "kernel/time.h"
 #include "tern.h"
 
 unsigned long host_masked;
@@ -207,30 +206,4 @@ void arch_reset_board(void)
     arch_exit(0);
 }
 
-/* --- CPUs: one (arch/arch.h) --- */
-
-void arch_cpus_start(void)
-{
-}
-
-unsigned arch_cpu_count(void)
-{
-    return 1;
-}
-
-bool arch_cpu_read(unsigned i, struct arch_cpu *out)
-{
-    if (i != 0)
-        return false;
-    out->hwid = 0;
-    out->state = ARCH_CPU_RUNNING;
-    out->ticks = time_timer_irqs();
-    out->ipis = 0;
-    return true;
-}
-
-bool arch_cpu_ipi(unsigned i)
-{
-    (void)i;
-    return false; /* no other CPU */
-}
+/* The CPUs contract: arch/one_cpu.c. */

@@ -16,7 +16,7 @@ GDB := gdb
 # preemption trampoline saves the whole FPU state (preempt.S).
 ARCH_CFLAGS := -m64 -fstack-clash-protection -fno-stack-protector \
 	-fno-omit-frame-pointer -DX86_STACK_CLASH=1 $(HOSTED_SAN)
-ARCH_SRCS := arch/hosted/arch.c arch/hosted/irq.c arch/hosted/preempt.S \
+ARCH_SRCS := arch/hosted/arch.c arch/one_cpu.c arch/hosted/irq.c arch/hosted/preempt.S \
 	arch/hosted/switch.S arch/hosted/context.c arch/hosted/fault.c
 ARCH_LDFLAGS := -m64 -Wl,-T,linker/hosted.ld $(HOSTED_SAN)
 ARCH_LIBS :=
