@@ -27,7 +27,7 @@
 #ifndef TERN_ARCH_STORE_H
 #define TERN_ARCH_STORE_H
 
-#if defined(__thumb2__)
+#if defined(__thumb2__) && !defined(TERN_STORE_CALL)
 #define TERN_STORE_INLINE 1
 
 extern volatile unsigned char gc_barrier_on;
