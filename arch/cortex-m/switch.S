@@ -27,9 +27,15 @@
  *            region, whose size and no-access attributes are set once
  *            (arch.c; MPU_RNR stays 1 from then on), under the incoming
  *            stack's bottom; 0 if the core has no MPU (its MPU registers
- *            read as zero).  No barrier: until the write takes effect
- *            the old guard (over a stack nobody runs on) still applies,
- *            and the new one covers bytes nobody touches yet.
+ *            read as zero) or in a zeroed context, which parks the guard
+ *            at address 0, inside the null guard (region 0): left where
+ *            it was, it would stay over the last stack switched from,
+ *            which may be freed and reused as heap while this context
+ *            runs (it did: tests/target/context_test.c's raw stacks, a
+ *            memset into one of them faulting as "stack overflow").  No
+ *            barrier: until the write takes effect the old guard (over
+ *            a stack nobody runs on) still applies, and the new one
+ *            covers bytes nobody touches yet.
  * Thumb-1 where ARMv6-M needs it, so one file serves every variant.  No
  * exception, no interrupt masking: the stack pointer is switched by one
  * instruction.
@@ -81,10 +87,10 @@ resume:					@ r1: the context to resume
 #else
 #if defined(CM_V7M)
 	ldr	r2, [r1, #4]
-	cbz	r2, 2f
 	ldr	r3, =0xE000ED9C		@ MPU_RBAR
-	str	r2, [r3]
-2:
+	cbnz	r2, 2f
+	movs	r2, #1			@ no check: the guard parked at 0
+2:	str	r2, [r3]
 #endif
 	ldr	r2, [r1]
 	mov	sp, r2
