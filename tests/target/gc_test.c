@@ -656,10 +656,13 @@ TEST_DEATH(gc, live_heap_exhausted_is_out_of_memory,
 /* A malloc that only a collection can satisfy collects on a goroutine
  * with TERN_GC_ROOM bytes of stack to spare, and returns NULL with
  * ENOMEM, without collecting, on one with less: the collection would
- * overflow its stack (gc/gc.c, collect_for_mm). */
-#define ROOM_CHUNK (32 * 1024)
-
+ * overflow its stack (gc/gc.c, collect_for_mm).  The request is an
+ * eighth of the largest free run of a collected heap, which garbage then
+ * fills: what the mm could find without collecting (pooled stacks, a
+ * goroutine of an earlier test dying meanwhile) is far less, and what a
+ * collection frees holds it even if a stale word keeps a piece. */
 static struct tern_waitgroup room_wg;
+static size_t room_size;
 static void *volatile room_p;
 static volatile int room_errno;
 static volatile bool room_short;
@@ -669,7 +672,7 @@ static __attribute__((noinline)) void room_try(void)
     room_short =
         arch_sp() - (uintptr_t)m0.curg->stack < ARCH_STACK_GUARD + TERN_GC_ROOM;
     errno = 0;
-    room_p = tern_malloc(ROOM_CHUNK);
+    room_p = tern_malloc(room_size);
     room_errno = errno;
 }
 
@@ -708,28 +711,17 @@ static void room_malloc(size_t stack, bool tight)
     tern_waitgroup_wait(&room_wg);
 }
 
-/* Garbage in ROOM_CHUNK pieces until no free run holds one, what the
- * mm keeps for reuse (pooled stacks, cached spans: a failing malloc
- * takes those back before it collects) given back and filled too (own
- * frame: no pointer to the last piece left in the test's). */
+/* Garbage in halves of room_size until no free run holds room_size
+ * (own frame: no pointer to the last piece left in the test's). */
 static __attribute__((noinline)) void room_fill(void)
 {
     struct mm_stats st;
 
-    for (int round = 0; round < 4; round++) {
-        mm_trim();
-        for (;;) {
-            mm_read_stats(&st);
-            if (st.largest_free < 2 * ROOM_CHUNK)
-                break;
-            (void)tern_alloc_noscan(ROOM_CHUNK);
-        }
-        for (int i = 0; i < 64; i++) {
-            mm_read_stats(&st);
-            if (st.largest_free < ROOM_CHUNK + MM_PAGE_SIZE)
-                break;
-            (void)tern_alloc_noscan(ROOM_CHUNK / 16);
-        }
+    for (int i = 0; i < 1024; i++) {
+        mm_read_stats(&st);
+        if (st.largest_free < room_size)
+            break;
+        (void)tern_alloc_noscan(room_size / 2);
     }
     scrub();
 }
@@ -745,9 +737,12 @@ TEST(gc, malloc_collects_only_with_stack_to_spare)
     if (too_small())
         goto out;
     tern_gc();
+    mm_trim();
+    mm_read_stats(&st);
+    room_size = (size_t)(st.largest_free / 8) & ~(size_t)7;
     room_fill();
     mm_read_stats(&st);
-    if (st.largest_free >= ROOM_CHUNK + MM_PAGE_SIZE) {
+    if (st.largest_free >= room_size) {
         test_fail(__FILE__, __LINE__, "the heap did not fill");
         goto out;
     }
