@@ -136,7 +136,7 @@
 /* The worker's turn lasts about WORKER_TURN_NS (checked every WORK_UNIT
  * scan bytes: a few thousand instructions), then it lets others run. */
 #define WORK_UNIT         512
-#define WORKER_TURN_NS    2000000
+#define WORKER_TURN_NS    4000000
 #define FORCE_NS          (120 * 1000000000LL) /* forced GC period: 2 minutes */
 #define ASSIST_MAX        (64 * 1024) /* debt an allocation may carry */
 #define ASSIST_TIME_EVERY 16          /* assists timed: 1 in this many */
