@@ -657,10 +657,12 @@ TEST_DEATH(gc, live_heap_exhausted_is_out_of_memory,
  * with TERN_GC_ROOM bytes of stack to spare, and returns NULL with
  * ENOMEM, without collecting, on one with less: the collection would
  * overflow its stack (gc/gc.c, collect_for_mm).  The request is an
- * eighth of the largest free run of a collected heap, which garbage then
- * fills: what the mm could find without collecting (pooled stacks, a
- * goroutine of an earlier test dying meanwhile) is far less, and what a
- * collection frees holds it even if a stale word keeps a piece. */
+ * eighth of the largest free run of a collected heap, at most 64 KiB,
+ * which garbage then fills in eighths of it: what the mm could find
+ * without collecting (pooled stacks, a goroutine of an earlier test dying
+ * meanwhile) is far less; what a collection frees holds it even if a
+ * stale word keeps a piece, and a piece kept is small (a 1 MiB piece
+ * kept by a stale word broke the memory-limit test after this one). */
 static struct tern_waitgroup room_wg;
 static size_t room_size;
 static void *volatile room_p;
@@ -711,17 +713,18 @@ static void room_malloc(size_t stack, bool tight)
     tern_waitgroup_wait(&room_wg);
 }
 
-/* Garbage in halves of room_size until no free run holds room_size
+/* Garbage in eighths of room_size until no free run holds room_size
  * (own frame: no pointer to the last piece left in the test's). */
 static __attribute__((noinline)) void room_fill(void)
 {
     struct mm_stats st;
 
-    for (int i = 0; i < 1024; i++) {
+    mm_read_stats(&st);
+    for (uint64_t i = 0, n = st.heap_sys / (room_size / 8) + 16; i < n; i++) {
         mm_read_stats(&st);
         if (st.largest_free < room_size)
             break;
-        (void)tern_alloc_noscan(room_size / 2);
+        (void)tern_alloc_noscan(room_size / 8);
     }
     scrub();
 }
@@ -740,6 +743,8 @@ TEST(gc, malloc_collects_only_with_stack_to_spare)
     mm_trim();
     mm_read_stats(&st);
     room_size = (size_t)(st.largest_free / 8) & ~(size_t)7;
+    if (room_size > 64 * 1024)
+        room_size = 64 * 1024;
     room_fill();
     mm_read_stats(&st);
     if (st.largest_free >= room_size) {
@@ -762,6 +767,8 @@ TEST(gc, malloc_collects_only_with_stack_to_spare)
     EXPECT_TRUE(gc.numgc > n0);
     tern_free(room_p);
 out:
+    /* (a global: left, it would hold whatever the GC puts there next) */
+    room_p = NULL;
     tern_gc_memory_limit(limit);
     tern_gc_percent(gogc);
     tern_gc_debug(dbg);
