@@ -41,4 +41,5 @@ TEST(context, stack_switched_from_is_plain_memory_again)
     ASSERT_TRUE(again == sa);
     EXPECT_EQ(((volatile uint8_t *)again)[0], 0x5a);
     STACK_FREE(again);
+    ctx_forget();
 }
