@@ -896,84 +896,86 @@ void gc_set_stack_room(uint32_t n)
 static __attribute__((noinline, no_sanitize_address)) uint32_t
 scan_small_locked(struct spancache *c)
 {
-    uintptr_t *stk = gc.stk, lo = gc.heap_lo, range = gc.heap_hi - lo;
-    uintptr_t kbase = 0, ksize = 0; /* the cached span: [kbase, +ksize) */
-    uint32_t sp = gc.sp, cap = gc.cap, bytes = 0, shades = 0, marked = 0;
+    uintptr_t *const bottom = gc.stk, *const lim = gc.stk + gc.cap;
+    uintptr_t *top = gc.stk + gc.sp;
+    uintptr_t kbase = 0, ksize = 0; /* the cached span's objects */
+    uint32_t bytes = 0, shades = 0, marked = 0;
     struct mspan *ks = NULL;
 
-    while (sp > 0 && shades < SHADE_BATCH) {
-        uintptr_t e = stk[sp - 1];
+    while (top > bottom && shades < SHADE_BATCH) {
+        uintptr_t e = top[-1];
         const struct tern_type *t;
         const uintptr_t *w;
-        struct mspan *s;
         uint32_t m;
 
-        if (e - kbase < ksize && !(e & 1)) {
-            s = ks;
-        } else {
-            s = (e & 1) ? NULL : mheap_span_at(e);
+        if (e - kbase >= ksize || (e & 1)) {
+            struct mspan *s = (e & 1) ? NULL : mheap_span_at(e);
             if (s == NULL || s->state != MSPAN_SMALL ||
                 s->kind == MM_KIND_MANUAL)
                 break;
             ks = s;
             kbase = s->base;
-            ksize = (uintptr_t)s->npages << MM_PAGE_SHIFT;
+            ksize = (uintptr_t)s->nelems * s->elemsize;
         }
-        if (s->types == NULL || s->elemsize > SMALL_WORDS * sizeof(uintptr_t))
+        if (ks->types == NULL || ks->elemsize > SMALL_WORDS * sizeof(uintptr_t))
             break;
-        t = s->types[mm_object_index(s, e)];
-        if (t == NULL || t->size * 2 <= s->elemsize)
+        t = ks->types[mm_object_index(ks, e)];
+        if (t == NULL || t->size * 2 <= ks->elemsize)
             break;
-        sp--;
-        bytes += s->elemsize;
+        top--;
+        bytes += ks->elemsize;
         w = (const uintptr_t *)e;
         for (m = t->ptrmask[0]; m != 0; m &= m - 1) {
             uint32_t j = (uint32_t)__builtin_ctz(m), i, bit, *mw;
             uintptr_t v = w[j];
 
-            if (v - lo >= range)
-                continue;
-            shades++;
-            if (v - kbase < ksize) {
-                s = ks;
-            } else {
+            /* The cache covers the span's objects, not its tail: a
+             * pointer past them takes the lookup, which rejects it. */
+            if (v - kbase >= ksize) {
+                struct mspan *s;
+
+                if (v - gc.heap_lo >= gc.heap_hi - gc.heap_lo)
+                    continue;
+                shades++;
                 s = mheap_span_at(v);
                 if (s == NULL || s->state != MSPAN_SMALL ||
                     s->kind == MM_KIND_MANUAL) {
-                    gc.sp = sp;
+                    gc.sp = (uint32_t)(top - bottom);
                     shade_locked(c, v, (uintptr_t)&w[j]);
-                    sp = gc.sp;
+                    top = bottom + gc.sp;
                     continue;
                 }
                 ks = s;
                 kbase = s->base;
-                ksize = (uintptr_t)s->npages << MM_PAGE_SHIFT;
+                ksize = (uintptr_t)s->nelems * s->elemsize;
+                if (v - kbase >= ksize)
+                    continue; /* the span's tail */
+            } else {
+                shades++;
             }
-            i = mm_object_index(s, v);
-            if (i >= s->nelems)
-                continue; /* the span's tail */
-            mw = &s->markbits[i / 32];
+            i = mm_object_index(ks, v);
+            mw = &ks->markbits[i / 32];
             bit = 1u << (i % 32);
             if (*mw & bit)
                 continue;
-            if (!(s->allocbits[i / 32] & bit)) {
-                if ((gc.debug & TERN_GC_ZOMBIE) && i < s->freeindex)
-                    zombie(v, (uintptr_t)&w[j], s);
+            if (!(ks->allocbits[i / 32] & bit)) {
+                if ((gc.debug & TERN_GC_ZOMBIE) && i < ks->freeindex)
+                    zombie(v, (uintptr_t)&w[j], ks);
                 continue;
             }
             *mw |= bit;
-            marked += s->elemsize;
-            if (s->kind == MM_KIND_NOSCAN)
+            marked += ks->elemsize;
+            if (ks->kind == MM_KIND_NOSCAN)
                 continue;
-            if (sp < cap) {
-                stk[sp++] = s->base + (uintptr_t)i * s->elemsize;
+            if (top < lim) {
+                *top++ = kbase + (uintptr_t)i * ks->elemsize;
             } else {
-                gc.sp = sp;
-                overflow_locked(s);
+                gc.sp = (uint32_t)(top - bottom);
+                overflow_locked(ks);
             }
         }
     }
-    gc.sp = sp;
+    gc.sp = (uint32_t)(top - bottom);
     gc.heap_marked += marked;
     return bytes;
 }
