@@ -64,6 +64,13 @@
  * time: at QEMU's icount shift 6 an instruction is 64 ns, so 10 ms is
  * 156,250 instructions.
  *
+ * The run also prints the ceiling no schedule of the same work could
+ * beat: the collector's time per cycle W (measured) has to fit while the
+ * mutator allocates the runway R from the trigger to the goal (the
+ * pacer's), which takes it M = R / (a step's object) steps x the step;
+ * M / (M + W) is the best utilisation of the marking phase as a whole,
+ * so of its worst window too.
+ *
  * Everything is deterministic under -icount: the same image prints the
  * same figures.  Boards whose heap is too small for a figure say so and
  * skip it.  The live sets hang from a global and are built through the
@@ -598,6 +605,7 @@ struct mmu {
     int64_t start;            /* first end of the measured run */
     int64_t last_mark;        /* last step end that saw marking */
     uint64_t last_numgc;
+    uint64_t runway; /* goal - trigger, summed over the measured cycles */
     bool was_marking;
     bool measuring;
     bool overflow;               /* a window held more than the ring */
@@ -627,6 +635,8 @@ static void mmu_step(struct mmu *m, uint32_t *seed)
     t = tern_nanotime();
     if (gc.phase == GC_MARK || m->was_marking || gc.numgc != m->last_numgc)
         m->last_mark = t;
+    if (m->measuring && gc.phase == GC_MARK && !m->was_marking)
+        m->runway += gc.goal - gc.trigger;
     m->was_marking = gc.phase == GC_MARK;
     m->last_numgc = gc.numgc;
     for (int w = 0; w < MMU_NWIN; w++) {
@@ -695,6 +705,8 @@ static void bench_mmu(void)
 {
     uint64_t bytes = heap_idle() / 16;
     struct mmu m;
+    struct tern_gcstats gs;
+    uint64_t cpu0, ceil_m, ceil_w;
     uint32_t old_hz;
     int v;
 
@@ -719,9 +731,15 @@ static void bench_mmu(void)
         tern_store(&m.slots[i], tern_new(leaf_type));
     tern_gc();
     old_hz = tick_default();
+    tern_read_gcstats(&gs);
+    cpu0 = gs.gc_cpu_ns;
     tern_go(mmu_mutator, &m);
     tern_chan_recv(m.done, &v);
     tern_tick_set_hz(old_hz);
+    tern_read_gcstats(&gs);
+    /* the ceiling (above), over all measured cycles at once */
+    ceil_w = gs.gc_cpu_ns - cpu0;
+    ceil_m = m.runway / sizeof(struct leaf) * (uint64_t)m.base_ns;
     while (tern_numgoroutine() > 1)
         tern_yield();
     tern_printf("bench: gc.mmu10ms: %lu KB live, a step costs %lu insns "
@@ -734,6 +752,16 @@ static void bench_mmu(void)
                 (unsigned long)m.windows,
                 m.overflow ? " (the step log overflowed: figures low)" : "",
                 (unsigned long)((m.worst_end[0] - m.start) / 1000000));
+    if (ceil_m + ceil_w != 0)
+        tern_printf("bench: gc.mmu10ms: ceiling %lu.%02lu %%: the collector "
+                    "took %lu insns a cycle, while the mutator's allocation "
+                    "from trigger to goal takes %lu insns of its steps\n",
+                    (unsigned long)(ceil_m * 100 / (ceil_m + ceil_w)),
+                    (unsigned long)(ceil_m * 10000 / (ceil_m + ceil_w) % 100),
+                    (unsigned long)(bench_ns_insns100((int64_t)ceil_w) / 100 /
+                                    m.cycles),
+                    (unsigned long)(bench_ns_insns100((int64_t)ceil_m) / 100 /
+                                    m.cycles));
     if (m.windows == 0) {
         tern_printf("bench: gc.mmu10ms: no window overlapped marking\n");
     } else {
