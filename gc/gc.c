@@ -100,6 +100,17 @@
  * the cycle then ends only at the next refill or the worker's next turn,
  * a span or more of allocation late, and the black bytes that lag adds
  * raise the next goal: gc.paced_cycles_keep_the_heap_bounded failed).
+ * Measured and not taken (mps2-an385, BENCH_ONLY=alloc,gc): Go's revise
+ * (the ratio recomputed from the work still expected over the runway
+ * left, so the worker's work lowers what allocation owes) with assist
+ * credit and 1 ms worker turns spreads marking over the whole runway:
+ * gc.mmu10ms 1.25 -> 7.1 %, mmu50ms 2.3 -> 10.2 % (ceiling 19 %), but
+ * everything allocated meanwhile is black, so the next cycle's marked
+ * heap and goal carry it: gc.heap_ratio 1.82 -> 2.62, gcbench 1.78 ->
+ * 1.84.  This pacer charges assists as if they did all the cycle's work,
+ * so marking ends early in the runway: little floating garbage, a heap
+ * near 2 x live, and poor utilisation while marking.  On an MCU the
+ * memory was judged the scarcer of the two.
  * A cycle is forced when none ran for two minutes (the worker sleeps on
  * a timer for it; on a heap too small for the workers, the microbit's,
  * only allocation and tern_gc start cycles); tern_gc runs one and
