@@ -65,7 +65,12 @@ static uintptr_t grey[TERN_GC_STACK] TERN_PRIVATE;
 
 /* Words scanned per masked chunk of memory that may change owner while
  * we scan it (malloc'd blocks, stacks): bounds the masked sections. */
-#define CHUNK_WORDS 64
+#define CHUNK_WORDS  64
+/* ... and of a malloc'd block, which is shaded as it is read, in the
+ * masked section that checks the block is still there: at most this
+ * many shades a section (a few hundred instructions each when they
+ * miss the span cache). */
+#define MANUAL_CHUNK 16
 
 /* Registered roots (tern_gc_add_root; board.mk may say fewer). */
 #ifndef TERN_GC_ROOTS
@@ -596,13 +601,13 @@ static const struct tern_segment *segment(uint32_t k, bool stack)
  * masked section, each after checking that the object is still there: a
  * block freed meanwhile may have become a guarded stack. */
 static uint32_t scan_manual_object(struct mspan *s, uint32_t i, uintptr_t lo,
-                                   uintptr_t hi)
+                                   uintptr_t hi, uint32_t *ptrs)
 {
     uint32_t work = 0;
 
-    for (uintptr_t a = lo; a < hi; a += CHUNK_WORDS * sizeof(uintptr_t)) {
-        uintptr_t b = hi - a > CHUNK_WORDS * sizeof(uintptr_t)
-                          ? a + CHUNK_WORDS * sizeof(uintptr_t)
+    for (uintptr_t a = lo; a < hi; a += MANUAL_CHUNK * sizeof(uintptr_t)) {
+        uintptr_t b = hi - a > MANUAL_CHUNK * sizeof(uintptr_t)
+                          ? a + MANUAL_CHUNK * sizeof(uintptr_t)
                           : hi;
         unsigned long irq = arch_irq_save();
 
@@ -616,8 +621,10 @@ static uint32_t scan_manual_object(struct mspan *s, uint32_t i, uintptr_t lo,
             struct spancache c = SPANCACHE_EMPTY;
             for (const uintptr_t *w = (const uintptr_t *)a; (uintptr_t)w < b;
                  w++)
-                if (in_heap(*w))
+                if (in_heap(*w)) {
                     shade_locked(&c, *w, 0);
+                    (*ptrs)++;
+                }
         }
         arch_irq_restore(irq);
         work += (uint32_t)(b - a);
@@ -661,20 +668,25 @@ static bool malloc_step(uint32_t *work)
         gc.root_off = 0;
         return false;
     }
-    /* At most SCAN_PIECE bytes a step, from where the last one stopped
-     * (root_off): a big malloc'd block is not one long step. */
+    /* At most SCAN_PIECE bytes and about PIECE_PTRS pointers a step, from
+     * where the last one stopped (root_off): a big malloc'd block is not
+     * one long step, nor a pointer-dense one (1 KiB of pointers was a
+     * 3 ms step, measured in gc.mmu10ms.light). */
     {
         uintptr_t off = gc.root_off, end = off + SCAN_PIECE;
+        uint32_t ptrs = 0;
 
         if (end > (uintptr_t)nelems * elemsize)
             end = (uintptr_t)nelems * elemsize;
-        while (off < end) {
+        while (off < end && ptrs < PIECE_PTRS) {
             uint32_t i = (uint32_t)(off / elemsize);
             uintptr_t hi = (uintptr_t)(i + 1) * elemsize;
 
             if (hi > end)
                 hi = end;
-            *work += scan_manual_object(s, i, addr + off, addr + hi);
+            if (hi - off > MANUAL_CHUNK * sizeof(uintptr_t))
+                hi = off + MANUAL_CHUNK * sizeof(uintptr_t);
+            *work += scan_manual_object(s, i, addr + off, addr + hi, &ptrs);
             off = hi;
         }
         if (off >= (uintptr_t)nelems * elemsize) {
